@@ -1,0 +1,26 @@
+"""Settings for the test suite: production settings with test defaults for the environment.
+
+The suite runs on PostgreSQL unless DATABASE_URL says otherwise (scripts/test also runs it
+on SQLite). Static files are served unhashed because the tests do not run collectstatic.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-deployment")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault(
+    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+
+from portal.settings import *  # noqa: E402,F403
+
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Serve static files straight from static/ (no collectstatic in tests, incl. live_server).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,155 @@
+"""Store a validated manual in the database, all or nothing.
+
+Each stored version is identified by chapter, number and the hash of its source, so loading
+the same tree twice changes nothing. A stored version is never altered or deleted; a file
+that disagrees with one is an error, and versions published in the admin are never displaced.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from procedures.content import ContentError, ContentInvalid, Manual, VersionRecord
+from procedures.models import Chapter, ChapterSlug, ChapterVersion, Part, Release
+from procedures.versions import store_version
+
+
+@dataclass
+class LoadReport:
+    added: list[tuple[str, int]] = field(default_factory=list)
+    unchanged: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def changed_anything(self):
+        return bool(self.added)
+
+    def by_chapter(self):
+        chapters = {}
+        for slug, number in self.added:
+            chapters.setdefault(slug, {"added": [], "unchanged": []})["added"].append(number)
+        for slug, number in self.unchanged:
+            chapters.setdefault(slug, {"added": [], "unchanged": []})["unchanged"].append(number)
+        return dict(sorted(chapters.items()))
+
+
+def load_manual(
+    manual: Manual, *, progress: Callable[[int, int], None] | None = None
+) -> LoadReport:
+    """Store every version of `manual` that is not stored yet, in one transaction."""
+    report = LoadReport()
+    errors = []
+    with transaction.atomic():
+        parts = _sync_parts(manual)
+        releases = _sync_releases(manual)
+        chapters = manual.chapters()
+        stored = _stored_versions(chapters)
+        chapter_ids = {}
+        pending = []  # links and related chapters need every chapter to exist first
+        for index, (slug, versions) in enumerate(chapters.items(), start=1):
+            chapter = _chapter_for(slug, errors, versions[0])
+            if chapter is None:
+                continue
+            chapter_ids[slug] = chapter
+            existing = stored.get(chapter.pk, {})
+            for record in versions:
+                known = existing.get(record.number)
+                if known is None:
+                    pending.append((chapter, record))
+                elif known.source_hash == record.source_hash:
+                    report.unchanged.append((slug, record.number))
+                else:
+                    errors.append(_changed_version_error(record, known))
+            if progress:
+                progress(index, len(chapters))
+        if errors:
+            raise ContentInvalid(errors)
+        # Files and database both count versions 1, 2, 3 without gaps, so what is pending
+        # is exactly the run of versions after the latest stored one.
+        for chapter, record in pending:
+            version = store_version(
+                chapter=chapter,
+                record=record,
+                rendered=record.rendered,
+                part=parts[record.part],
+                release=releases.get(record.release),
+                chapters_by_slug=chapter_ids,
+                published_at=timezone.now(),
+                published_by=None,
+            )
+            stored.setdefault(chapter.pk, {})[version.number] = version
+            report.added.append((record.slug, record.number))
+    return report
+
+
+def _sync_parts(manual):
+    parts = {}
+    for record in manual.parts:
+        part, created = Part.objects.get_or_create(
+            number=record.number, defaults={"title": record.title}
+        )
+        if not created and part.title != record.title:
+            part.title = record.title
+            part.save(update_fields=["title"])
+        parts[record.number] = part
+    parts.update({p.number: p for p in Part.objects.exclude(number__in=parts)})
+    return parts
+
+
+def _sync_releases(manual):
+    releases = {}
+    for record in manual.releases:
+        release, _ = Release.objects.get_or_create(
+            name=record.name,
+            defaults={
+                "effective_date": record.effective_date,
+                "introduction": record.introduction,
+                "published_at": timezone.now(),
+            },
+        )
+        releases[record.name] = release
+    return releases
+
+
+def _stored_versions(chapters):
+    stored = {}
+    versions = ChapterVersion.objects.filter(chapter__slug__in=list(chapters)).only(
+        "id", "chapter_id", "number", "source_hash", "source_file"
+    )
+    for version in versions:
+        stored.setdefault(version.chapter_id, {})[version.number] = version
+    return stored
+
+
+def _chapter_for(slug, errors, first_record: VersionRecord):
+    alias = ChapterSlug.objects.select_related("chapter").filter(slug=slug).first()
+    if alias is not None:
+        if alias.chapter.slug != slug:
+            errors.append(
+                ContentError(
+                    first_record.path,
+                    1,
+                    f"slug '{slug}' belonged to a chapter now called '{alias.chapter.slug}'; "
+                    "slugs are never reused: choose a new one",
+                )
+            )
+            return None
+        return alias.chapter
+    chapter = Chapter.objects.create(slug=slug)
+    ChapterSlug.objects.create(slug=slug, chapter=chapter)
+    return chapter
+
+
+def _changed_version_error(record, stored):
+    where = (
+        "published in the admin" if not stored.source_file else f"loaded from {stored.source_file}"
+    )
+    return ContentError(
+        record.path,
+        1,
+        f"version {record.number} of '{record.slug}' is already stored ({where}) with "
+        "different text; stored versions never change: put the change in a new version "
+        f"(v{record.number + 1}.md or later), or export the content first if the admin has "
+        "newer versions",
+    )

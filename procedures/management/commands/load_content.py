@@ -1,0 +1,61 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from procedures.content import ContentInvalid, read_manual
+from procedures.loading import load_manual
+from procedures.selectors import link_targets
+
+
+class Command(BaseCommand):
+    help = (
+        "Load chapter versions from a content folder (default: the sample manual). All or nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", help="content folder (default: CONTENT_DIR)")
+
+    def handle(self, *args, path=None, verbosity=1, **options):
+        root = Path(path) if path else Path(settings.CONTENT_DIR)
+        show_progress = verbosity >= 1
+
+        def progress(stage):
+            def report(done, total):
+                if show_progress and total >= 200 and (done % 200 == 0 or done == total):
+                    self.stderr.write(f"  {stage}: {done}/{total}")
+
+            return report
+
+        try:
+            manual = read_manual(root, known_targets=link_targets(), progress=progress("read"))
+            report = load_manual(manual, progress=progress("stored"))
+        except ContentInvalid as invalid:
+            count = len(invalid.errors)
+            listing = "\n".join(f"  {error}" for error in invalid.errors)
+            raise CommandError(
+                f"Nothing was loaded: {count} problem{'s' if count != 1 else ''} in {root}:\n"
+                f"{listing}"
+            ) from None
+
+        if verbosity >= 2 or (verbosity >= 1 and len(report.by_chapter()) <= 50):
+            for slug, outcome in report.by_chapter().items():
+                parts = []
+                if outcome["added"]:
+                    parts.append("added version " + ", ".join(map(str, outcome["added"])))
+                if outcome["unchanged"]:
+                    parts.append(f"{len(outcome['unchanged'])} unchanged")
+                self.stdout.write(f"  {slug}: {'; '.join(parts)}")
+        chapters = len(report.by_chapter())
+        if report.changed_anything:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded {len(report.added)} new version(s); {len(report.unchanged)} "
+                    f"unchanged; {chapters} chapter(s) in {root}."
+                )
+            )
+        else:
+            self.stdout.write(
+                f"Nothing to do: all {len(report.unchanged)} version(s) of {chapters} "
+                f"chapter(s) in {root} are already loaded."
+            )

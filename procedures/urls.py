@@ -1,0 +1,13 @@
+from django.urls import path
+
+from procedures import views
+
+app_name = "procedures"
+
+urlpatterns = [
+    path("", views.contents, name="contents"),
+    path("chapters/<slug:slug>/", views.chapter, name="chapter"),
+    path("chapters/<slug:slug>/versions/", views.versions, name="versions"),
+    path("chapters/<slug:slug>/versions/<int:number>/", views.version, name="version"),
+    path("search/", views.search, name="search"),
+]

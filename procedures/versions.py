@@ -1,0 +1,102 @@
+"""Write one new version of a chapter: the single place the loader and the publisher share.
+
+It closes the previous version's validity interval at the new effective date, stores the
+rendered HTML, sections and cross-links, and keeps the search index in the same transaction.
+"""
+
+from django.db import transaction
+
+from procedures.content import VersionRecord
+from procedures.models import Chapter, ChapterSlug, ChapterVersion, Link, Section
+from procedures.rendering import Rendered
+
+
+class VersionConflict(Exception):
+    """The chapter moved on: another version was stored since the caller looked."""
+
+
+def store_version(
+    *,
+    chapter: Chapter,
+    record: VersionRecord,
+    rendered: Rendered,
+    part,
+    release=None,
+    chapters_by_slug=None,
+    published_at,
+    published_by=None,
+) -> ChapterVersion:
+    chapters_by_slug = chapters_by_slug or {}
+    with transaction.atomic():
+        # The lock makes concurrent writers of one chapter queue up; the unique constraints
+        # on (chapter, number) and on the open-ended version are the last line behind it.
+        Chapter.objects.select_for_update().filter(pk=chapter.pk).first()
+        previous = (
+            ChapterVersion.objects.filter(chapter=chapter, valid_until__isnull=True)
+            .only("id", "number", "effective_date")
+            .first()
+        )
+        expected_number = previous.number + 1 if previous else 1
+        if record.number != expected_number:
+            raise VersionConflict(
+                f"'{chapter.slug}' is at version {expected_number - 1}; "
+                f"version {record.number} cannot follow it"
+            )
+        if previous is not None:
+            if record.effective_date < previous.effective_date:
+                raise VersionConflict(
+                    f"version {record.number} of '{chapter.slug}' cannot take effect on "
+                    f"{record.effective_date}, before version {previous.number} "
+                    f"({previous.effective_date})"
+                )
+            ChapterVersion.objects.filter(pk=previous.pk).update(valid_until=record.effective_date)
+        version = ChapterVersion.objects.create(
+            chapter=chapter,
+            number=record.number,
+            change=record.change,
+            chapter_number=record.chapter_number,
+            title=record.title,
+            part=part,
+            effective_date=record.effective_date,
+            summary=record.summary,
+            review_date=record.review_date,
+            is_sample=record.is_sample,
+            withdrawn_reason=record.withdrawn_reason,
+            replaced_by=_resolve(record.replaced_by, chapters_by_slug),
+            source=record.body,
+            source_hash=record.source_hash,
+            source_file=record.path,
+            html=rendered.html,
+            release=release,
+            published_at=published_at,
+            published_by=published_by,
+        )
+        Section.objects.bulk_create(
+            Section(
+                version=version,
+                position=section.position,
+                anchor=section.anchor,
+                title=section.title[:500],
+                level=section.level,
+                text=section.text,
+            )
+            for section in rendered.sections
+        )
+        links = {
+            (target.pk, link.anchor): Link(version=version, target=target, anchor=link.anchor)
+            for link in rendered.links
+            if (target := _resolve(link.slug, chapters_by_slug)) is not None
+        }
+        Link.objects.bulk_create(links.values())
+        related = [_resolve(slug, chapters_by_slug) for slug in record.related]
+        version.related.set([chapter for chapter in related if chapter is not None])
+    return version
+
+
+def _resolve(slug, chapters_by_slug):
+    if not slug:
+        return None
+    if slug in chapters_by_slug:
+        return chapters_by_slug[slug]
+    alias = ChapterSlug.objects.select_related("chapter").filter(slug=slug).first()
+    return alias.chapter if alias else None

@@ -1,0 +1,96 @@
+"""Loading content into the database: idempotent, additive, all or nothing."""
+
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from procedures.models import Chapter, ChapterVersion, Link, Section
+
+pytestmark = pytest.mark.django_db
+
+
+def load(manual, capsys=None):
+    call_command("load_content", str(manual.root))
+    return capsys.readouterr().out if capsys else None
+
+
+def test_first_load_adds_every_version_and_says_so(manual, capsys):
+    manual.chapter("bullying", "## Cyberbullying {#cyberbullying}\n\nText.\n", number="2.1")
+    manual.chapter("online-safety", "See [[bullying#cyberbullying]].\n", number="2.5")
+    out = load(manual, capsys)
+    assert "bullying: added version 1" in out
+    assert "Loaded 2 new version(s); 0 unchanged; 2 chapter(s)" in out
+    version = ChapterVersion.objects.get(chapter__slug="online-safety")
+    assert version.html.startswith('<p class="govuk-body">See <a')
+    assert Link.objects.get(version=version).target.slug == "bullying"
+    assert Section.objects.filter(version__chapter__slug="bullying").count() == 1
+
+
+def test_second_load_changes_nothing(manual, capsys):
+    manual.chapter("bullying", "Text.\n")
+    load(manual, capsys)
+    before = list(ChapterVersion.objects.values_list("pk", "source_hash", "published_at"))
+    out = load(manual, capsys)
+    assert "Nothing to do: all 1 version(s) of 1 chapter(s)" in out
+    after = list(ChapterVersion.objects.values_list("pk", "source_hash", "published_at"))
+    assert after == before
+
+
+def test_new_version_file_adds_a_version_and_closes_the_previous_interval(manual):
+    manual.chapter("bullying", "Old.\n", effective=datetime.date(2024, 1, 1))
+    load(manual)
+    manual.chapter(
+        "bullying", "New.\n", version=2, effective=datetime.date(2024, 6, 21), summary="Changed."
+    )
+    load(manual)
+    first, second = ChapterVersion.objects.order_by("number")
+    assert first.valid_until == datetime.date(2024, 6, 21)
+    assert second.valid_until is None
+    assert second.change == "updated"
+
+
+def test_editing_a_loaded_version_is_refused_and_nothing_is_written(manual):
+    manual.chapter("bullying", "Old.\n")
+    load(manual)
+    manual.chapter("bullying", "Edited in place.\n")
+    manual.chapter("referrals", "A new chapter.\n", number="1.1")
+    with pytest.raises(CommandError) as caught:
+        load(manual)
+    assert "Nothing was loaded" in str(caught.value)
+    assert "version 1 of 'bullying' is already stored" in str(caught.value)
+    assert "stored versions never change" in str(caught.value)
+    assert not Chapter.objects.filter(slug="referrals").exists()
+    assert ChapterVersion.objects.get().source.strip() == "Old."
+
+
+def test_any_error_writes_nothing(manual):
+    manual.chapter("bullying", "Fine.\n")
+    manual.chapter("referrals", "See [[missing]].\n", number="1.1")
+    with pytest.raises(CommandError):
+        load(manual)
+    assert ChapterVersion.objects.count() == 0
+    assert Chapter.objects.count() == 0
+
+
+def test_newer_version_published_elsewhere_is_never_displaced(manual):
+    manual.chapter("bullying", "One.\n")
+    load(manual)
+    # Someone publishes version 2 outside the files (as the admin does).
+    v1 = ChapterVersion.objects.get()
+    v2 = ChapterVersion.objects.get(pk=v1.pk)
+    v2.pk = None
+    v2.number = 2
+    v2.source = "Two."
+    v2.source_file = ""
+    v2.valid_until = None
+    ChapterVersion.objects.filter(pk=v1.pk).update(valid_until=v1.effective_date)
+    v2.save()
+    call_command("load_content", str(manual.root))
+    assert ChapterVersion.objects.get(number=2).source == "Two."
+
+
+def test_the_sample_manual_loads_and_reloads(sample_manual, capsys):
+    assert ChapterVersion.objects.filter(chapter__slug="online-safety").count() == 2
+    call_command("load_content")
+    assert "Nothing to do" in capsys.readouterr().out
