@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse
 from django.urls import include, path
+from django.views.generic import TemplateView
 from markdownx.views import MarkdownifyView
 
 
@@ -19,5 +20,10 @@ urlpatterns = [
         name="markdownx_markdownify",
     ),
     path("healthz/", healthz),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="accessibility.html"),
+        name="accessibility",
+    ),
     path("", include("procedures.urls")),
 ]

@@ -1,0 +1,78 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium against live_server.
+
+Every test here is marked `browser`. Use `axe_check(page)` on each page type: it fails the test
+with axe-core's report when any WCAG 2.0/2.1/2.2 A or AA rule is violated.
+"""
+
+import os
+import shutil
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it (Debian: apt-get install chromium) "
+            "or set CHROMIUM_PATH"
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(autouse=True)
+def _allow_sync_playwright_beside_django(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+    # inside one unless told it is safe (it is: the loop is Playwright's, not ours).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def _axe():
+    return Axe()
+
+
+@pytest.fixture
+def axe_check(_axe):
+    def check(page, label=""):
+        results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        assert results.violations_count == 0, (
+            f"axe-core found accessibility violations on {label or page.url}:\n"
+            + results.generate_report()
+        )
+
+    return check
+
+
+@pytest.fixture
+def console_errors(page):
+    """JavaScript errors and CSP violations on the page; tests assert it stays empty."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: errors.append(message.text) if message.type == "error" else None,
+    )
+    return errors
