@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "markdownx",
     "procedures",
+    "updates",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +146,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "procedures@example.org")
+# Absolute links in emails (and anything else sent outside a request) start with this.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Content Security Policy: no inline script without a nonce, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {
