@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from procedures.content import ContentInvalid, read_manual
 from procedures.loading import load_manual
@@ -28,7 +29,13 @@ class Command(BaseCommand):
             return report
 
         try:
-            manual = read_manual(root, known_targets=link_targets(), progress=progress("read"))
+            known_targets = link_targets()
+        except DatabaseError as error:
+            raise CommandError(
+                f"The database is not ready ({error}); run 'python manage.py migrate' first."
+            ) from None
+        try:
+            manual = read_manual(root, known_targets=known_targets, progress=progress("read"))
             report = load_manual(manual, progress=progress("stored"))
         except ContentInvalid as invalid:
             count = len(invalid.errors)
