@@ -295,6 +295,13 @@ def _read_version_file(path, root, errors):
     slug = str(meta["slug"]).strip()
     if not SLUG.match(slug):
         fail("slug", f"slug '{slug}' should be lowercase words joined by hyphens")
+    folder = path.parent.name if path.parent != root else ""
+    if folder and path.parent.parent.name == "chapters" and folder != slug:
+        fail(
+            "slug",
+            f"slug '{slug}' does not match the folder '{folder}': a chapter's files live in "
+            "chapters/<slug>/, and a slug belongs to one chapter only",
+        )
     chapter_number = str(meta["chapter"]).strip()
     if not CHAPTER_NUMBER.match(chapter_number):
         fail("chapter", f"chapter number '{chapter_number}' should look like 2.5")
@@ -310,6 +317,12 @@ def _read_version_file(path, root, errors):
     number = meta["version"]
     if not isinstance(number, int) or isinstance(number, bool) or number < 1:
         fail("version", FIELDS["version"][1])
+    elif re.fullmatch(r"v\d+", path.stem) and int(path.stem[1:]) != number:
+        fail(
+            "version",
+            f"the file is named {path.name} but says version {number}: "
+            f"set 'version: {int(path.stem[1:])}' or rename the file",
+        )
     dates = {}
     for key in ("effective", "review"):
         if meta.get(key) is not None:

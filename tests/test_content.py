@@ -60,7 +60,18 @@ def test_duplicate_slug_is_refused(manual):
     other = manual.chapter("bullying-copy", "Other.\n", number="2.2")
     other.write_text(other.read_text().replace("slug: bullying-copy", "slug: bullying"))
     messages = errors_of(manual)
-    assert any("version 1 of chapter 'bullying' is also in" in m for m in messages)
+    assert any(
+        m.startswith("chapters/bullying-copy/v1.md, line 3: slug 'bullying' does not match")
+        and "a slug belongs to one chapter only" in m
+        for m in messages
+    )
+
+
+def test_file_name_and_version_must_agree(manual):
+    path = manual.chapter("bullying", "Text.\n")
+    path.rename(path.with_name("v2.md"))
+    messages = errors_of(manual)
+    assert any("the file is named v2.md but says version 1" in m for m in messages)
 
 
 def test_duplicate_chapter_number_is_refused(manual):
