@@ -20,6 +20,7 @@ urlpatterns = [
         name="markdownx_markdownify",
     ),
     path("healthz/", healthz),
+    path("updates/", include("updates.urls")),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="accessibility.html"),

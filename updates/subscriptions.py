@@ -1,0 +1,82 @@
+"""Subscribing, confirming and unsubscribing.
+
+The subscribe form must not tell anyone whether an address is subscribed. Every valid
+submission takes the same path: find or create the subscriber, then, unless this address was
+emailed in the last UPDATES_RESEND_MINUTES, send it exactly one email: a confirmation link if
+it is not confirmed yet, or "you are already subscribed" if it is. The page that follows is the
+same in every case, and so is the work done, so neither the page nor its timing tells.
+"""
+
+import datetime
+import logging
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from updates import conf
+from updates.emails import absolute_url, build_message
+from updates.models import Subscriber, email_key, normalise_email
+from updates.tokens import confirm_token
+
+logger = logging.getLogger(__name__)
+
+
+def request_subscription(address: str) -> None:
+    """Handle a valid address from the subscribe form. Returns nothing on purpose."""
+    address = normalise_email(address)
+    subscriber, _ = Subscriber.objects.get_or_create(
+        email_key=email_key(address), defaults={"email": address}
+    )
+    if not _may_email(subscriber):
+        return
+    if subscriber.is_confirmed:
+        message = build_message(
+            subscriber=subscriber,
+            subject=f"You are already subscribed to {conf.portal_name()} updates",
+            template="already_subscribed",
+            context={},
+        )
+    else:
+        expires_at = timezone.now() + datetime.timedelta(seconds=conf.confirm_max_age())
+        message = build_message(
+            subscriber=subscriber,
+            subject=f"Confirm your email updates from {conf.portal_name()}",
+            template="confirm",
+            context={
+                "confirm_url": absolute_url(
+                    reverse("updates:confirm", args=[confirm_token(subscriber)])
+                ),
+                "expires_at": expires_at,
+            },
+        )
+    try:
+        message.send()
+    except Exception:
+        # The visitor sees the same page whatever happens; let them try again at once.
+        logger.exception("Could not send a subscription email to subscriber %s", subscriber.pk)
+        Subscriber.objects.filter(pk=subscriber.pk).update(last_emailed_at=None)
+
+
+def _may_email(subscriber: Subscriber) -> bool:
+    """Claim the right to email this address now: at most once per UPDATES_RESEND_MINUTES.
+    One conditional UPDATE, so two simultaneous submissions cannot both win."""
+    now = timezone.now()
+    cutoff = now - datetime.timedelta(minutes=conf.resend_minutes())
+    return bool(
+        Subscriber.objects.filter(pk=subscriber.pk)
+        .filter(Q(last_emailed_at__isnull=True) | Q(last_emailed_at__lte=cutoff))
+        .update(last_emailed_at=now)
+    )
+
+
+def confirm(subscriber: Subscriber) -> None:
+    """Start sending release emails to this subscriber (idempotent)."""
+    Subscriber.objects.filter(pk=subscriber.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now()
+    )
+
+
+def unsubscribe(token: str) -> None:
+    """Forget the subscriber with this token, if there still is one."""
+    Subscriber.objects.filter(token=token).delete()

@@ -1,0 +1,71 @@
+"""Subscribe, confirm and unsubscribe pages. The writing happens in subscriptions.py.
+
+Confirming and unsubscribing both take a POST: mail scanners and link previews fetch every
+link in an email, and a GET must not change anything.
+"""
+
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from updates import conf, subscriptions
+from updates.forms import SubscribeForm
+from updates.tokens import BadLink, subscriber_to_confirm, token_to_unsubscribe
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    form = SubscribeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        subscriptions.request_subscription(form.cleaned_data["email"])
+        return redirect("updates:check_email")
+    return render(request, "updates/subscribe.html", {"form": form})
+
+
+@require_GET
+def check_email(request):
+    return render(
+        request,
+        "updates/check_email.html",
+        {"resend_minutes": conf.resend_minutes(), "confirm_days": _confirm_days()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    try:
+        subscriber = subscriber_to_confirm(token)
+    except BadLink as bad:
+        return _bad_link(request, bad, kind="confirm")
+    if request.method == "POST":
+        subscriptions.confirm(subscriber)
+        return render(request, "updates/confirmed.html")
+    return render(request, "updates/confirm.html", {"already": subscriber.is_confirmed})
+
+
+# Mail providers send RFC 8058 one-click unsubscribes as a cookie-less POST to this URL, so
+# there can be no CSRF token; the signed token in the URL is what authorises the request.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    try:
+        subscriber_token = token_to_unsubscribe(token)
+    except BadLink as bad:
+        return _bad_link(request, bad, kind="unsubscribe")
+    if request.method == "POST":
+        subscriptions.unsubscribe(subscriber_token)
+        return render(request, "updates/unsubscribed.html")
+    return render(request, "updates/unsubscribe.html")
+
+
+def _bad_link(request, bad, *, kind):
+    return render(
+        request,
+        "updates/bad_link.html",
+        {"expired": bad.expired, "kind": kind},
+        status=400,
+    )
+
+
+def _confirm_days():
+    return max(1, round(conf.confirm_max_age() / 86400))
