@@ -115,6 +115,7 @@ def _item(version: ChapterVersion) -> dict:
         "title": version.title,
         "summary": version.summary,
         "url": absolute_url(version.chapter.get_absolute_url()),
+        "withdrawn": version.is_withdrawn,
         "diff_url": _diff_url(version),
         "replaced_by_url": (
             absolute_url(version.replaced_by.get_absolute_url()) if version.replaced_by else ""

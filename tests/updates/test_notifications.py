@@ -41,6 +41,8 @@ def test_release_email_lists_new_updated_and_withdrawn_chapters_but_not_minor_on
     assert text.index("Updated chapters") < text.index("Withdrawn chapters")
     assert text.index("2.4 Neglect") < text.index("2.12 County lines")  # by chapter number
     assert "Adds a section on AI images." in text and "Replaced by county lines." in text
+    assert "Details: http://127.0.0.1:8000/chapters/old-guidance/" not in text
+    assert "Details: https://procedures.example.org/chapters/old-guidance/" in text
     assert "Twice-yearly." in text and "in effect from 2 June 2024" in text
     assert "Bullying" not in text and "Fixed a broken link." not in text
     assert "https://procedures.example.org/chapters/online-safety/" in links_in(text)

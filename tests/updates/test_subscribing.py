@@ -226,3 +226,15 @@ def test_mail_server_failure_on_subscribe_shows_the_same_page(client, settings, 
     assert response.status_code == 302 and response["Location"] == "/updates/check-your-email/"
     # The failure does not use up the address's window: asking again tries again.
     assert Subscriber.objects.get().last_emailed_at is None
+
+
+def test_confirmation_email_says_when_the_link_stops_working(client, mailoutbox, settings):
+    settings.UPDATES_CONFIRM_MAX_AGE = 2 * 24 * 60 * 60
+    with mock.patch(
+        "django.utils.timezone.now",
+        return_value=datetime.datetime(2026, 7, 1, 17, 5, tzinfo=datetime.UTC),
+    ):
+        subscribe(client, "new@example.org")
+    assert "The link works until 6:05pm on 3 July 2026 (UK time)." in mailoutbox[0].body
+    page = client.get("/updates/check-your-email/").content.decode()
+    assert "The link works for 2 days." in page

@@ -1,0 +1,43 @@
+"""Subscribers and deliveries in the admin: for looking, not editing.
+
+Addresses join only through double opt-in, so nobody adds or edits them here. A superuser
+may delete a subscriber (for example when someone asks by phone to be removed).
+"""
+
+from django.contrib import admin
+
+from updates.models import Delivery, Subscriber
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(ReadOnlyAdmin):
+    list_display = ["email", "confirmed", "created_at", "confirmed_at"]
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email_key"]
+    fields = ["email", "created_at", "confirmed_at", "last_emailed_at"]
+    readonly_fields = fields
+
+    @admin.display(boolean=True, ordering="confirmed_at")
+    def confirmed(self, obj):
+        return obj.is_confirmed
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["release", "subscriber", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "release"]
+    list_select_related = ["release", "subscriber"]
+    search_fields = ["subscriber__email_key"]
+    fields = ["release", "subscriber", "status", "attempts", "last_error", "created_at", "sent_at"]
+    readonly_fields = fields
