@@ -201,6 +201,7 @@ def test_send_release_emails_command(make_release, subscriber, mailoutbox):
         call_command("send_release_emails", "Draft")
 
 
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers")
 def test_two_runs_at_once_send_each_email_once(make_release, subscriber, mailoutbox):
