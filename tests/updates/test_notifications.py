@@ -57,13 +57,17 @@ def test_release_email_lists_new_updated_and_withdrawn_chapters_but_not_minor_on
     assert link_to(text, "/updates/unsubscribe/") in html
 
 
-def test_diff_link_is_included_when_the_portal_has_a_diff_page(
+def test_diff_and_amendments_links_are_included_when_the_portal_has_those_pages(
     make_release, subscriber, mailoutbox, settings, monkeypatch
 ):
     subscriber()
     release = make_release(*CHANGES)
+
+    settings.ROOT_URLCONF = "tests.updates.urls_minimal"
     notify_release(release)
-    assert "What changed" not in mailoutbox[0].body  # no diff page in the portal yet
+    text = mailoutbox[0].body
+    assert "What changed" not in text and "All amendments" not in text
+    assert "Read it: http://127.0.0.1:8000/chapters/online-safety/" in text
 
     settings.ROOT_URLCONF = "tests.updates.urls"
     Delivery.objects.all().delete()
@@ -72,6 +76,7 @@ def test_diff_link_is_included_when_the_portal_has_a_diff_page(
     text = mailoutbox[0].body
     assert "What changed: http://127.0.0.1:8000/chapters/online-safety/versions/1...2/" in text
     assert text.count("What changed") == 1  # new and withdrawn chapters have no diff
+    assert "All amendments: http://127.0.0.1:8000/amendments/" in text
 
     # A model method naming the diff page wins over the documented path.
     def get_diff_url(version):

@@ -1,11 +1,13 @@
 """Subscribing, confirming and unsubscribing, as a reader sees them."""
 
 import datetime
+import io
 import time
 from unittest import mock
 
 import pytest
 from django.core import signing
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -238,3 +240,17 @@ def test_confirmation_email_says_when_the_link_stops_working(client, mailoutbox,
     assert "The link works until 6:05pm on 3 July 2026 (UK time)." in mailoutbox[0].body
     page = client.get("/updates/check-your-email/").content.decode()
     assert "The link works for 2 days." in page
+
+
+def test_unconfirmed_addresses_are_deleted_once_their_link_has_expired(subscriber):
+    stale = subscriber("stale@example.org", confirmed=False)
+    subscriber("fresh@example.org", confirmed=False)
+    subscriber("old-but-confirmed@example.org")
+    four_days_ago = timezone.now() - datetime.timedelta(days=4)
+    Subscriber.objects.exclude(email__startswith="fresh").update(created_at=four_days_ago)
+    call_command("purge_unconfirmed_subscribers", stdout=io.StringIO())
+    assert sorted(Subscriber.objects.values_list("email", flat=True)) == [
+        "fresh@example.org",
+        "old-but-confirmed@example.org",
+    ]
+    assert not Subscriber.objects.filter(pk=stale.pk).exists()

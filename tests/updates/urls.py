@@ -1,4 +1,8 @@
-"""The portal's URLs plus a diff page, as the publishing work will add one."""
+"""URL configurations for testing the links in release emails whatever pages the portal has.
+
+The portal's own, plus a diff page and an amendments page in the documented shapes (the
+portal may already have them; these are tried first). See also urls_minimal.py.
+"""
 
 from django.http import HttpResponse
 from django.urls import path
@@ -6,11 +10,12 @@ from django.urls import path
 from portal.urls import urlpatterns as portal_urlpatterns
 
 
-def diff(request, slug, a, b):
-    return HttpResponse("diff")
+def page(request, **kwargs):
+    return HttpResponse("page")
 
 
 urlpatterns = [
-    path("chapters/<slug:slug>/versions/<int:a>...<int:b>/", diff),
+    path("chapters/<slug:slug>/versions/<int:a>...<int:b>/", page),
+    path("amendments/", page),
     *portal_urlpatterns,
 ]
