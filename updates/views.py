@@ -6,7 +6,7 @@ link in an email, and a GET must not change anything.
 
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from updates import conf, subscriptions
 from updates.forms import SubscribeForm
@@ -22,7 +22,7 @@ def subscribe(request):
     return render(request, "updates/subscribe.html", {"form": form})
 
 
-@require_GET
+@require_safe
 def check_email(request):
     return render(
         request,
