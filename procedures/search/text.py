@@ -1,0 +1,42 @@
+"""How search sees words: folded to lowercase without accents, split on anything not a letter
+or digit. The query parser, the synonyms list and the vocabulary all use these functions, so
+"Café", "cafe" and "CAFÉ" are one word everywhere.
+"""
+
+import re
+import unicodedata
+
+WORD = re.compile(r"[^\W_]+")
+# Control characters (null bytes included) never reach a database: they become spaces.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def fold(text: str) -> str:
+    """Lowercase, accents removed, compatibility forms unified (ﬁ -> fi, full-width -> ASCII)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFKC", stripped).casefold()
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(fold(text))
+
+
+def light_stem(word: str) -> str:
+    """Singular and plural as one, for matching synonyms ("nude" is listed as "nudes").
+
+    Deliberately crude: the backends do real English stemming of the text; this only has to
+    make a typed word find its synonym group.
+    """
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def clean(text: str) -> str:
+    """Text safe to hand to any database: no control characters, no surrogates, NFC."""
+    text = CONTROL.sub(" ", text)
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return unicodedata.normalize("NFC", text)
