@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "markdownx",
     "procedures",
+    "procedures.search",
     "updates",
 ]
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from procedures.content import VersionRecord
 from procedures.models import Chapter, ChapterSlug, ChapterVersion, Link, Section
 from procedures.rendering import Rendered
+from procedures.search.index import index_version
 
 
 class VersionConflict(Exception):
@@ -90,6 +91,7 @@ def store_version(
         Link.objects.bulk_create(links.values())
         related = [_resolve(slug, chapters_by_slug) for slug in record.related]
         version.related.set([chapter for chapter in related if chapter is not None])
+        index_version(version)
     return version
 
 
