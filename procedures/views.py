@@ -51,12 +51,6 @@ def versions(request, slug):
     )
 
 
-def search(request):
-    # Placeholder until search lands: keeps the header form working with a plain answer.
-    query = request.GET.get("q", "")[:200]
-    return render(request, "procedures/search.html", {"search_query": query})
-
-
 def _chapter_or_404(slug):
     found, _renamed = selectors.find_chapter(slug)
     if found is None:
