@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from markdownx.models import MarkdownxField
 
 
 class Part(models.Model):
@@ -66,6 +67,13 @@ class Release(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("procedures:release", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self):
+        return self.published_at is not None
 
 
 class ChapterVersion(models.Model):
@@ -137,6 +145,21 @@ class ChapterVersion(models.Model):
             "procedures:version", kwargs={"slug": self.chapter.slug, "number": self.number}
         )
 
+    def get_diff_url(self):
+        """What changed from the previous version (None for a chapter's first version)."""
+        if self.number < 2:
+            return None
+        return reverse(
+            "procedures:diff",
+            kwargs={"slug": self.chapter.slug, "a": self.number - 1, "b": self.number},
+        )
+
+    def get_check_url(self):
+        """The short address printed on paper copies: is this version still current?"""
+        return reverse(
+            "procedures:printout", kwargs={"slug": self.chapter.slug, "number": self.number}
+        )
+
     @property
     def is_withdrawn(self):
         return self.change == self.Change.WITHDRAWN
@@ -192,3 +215,135 @@ class Link(models.Model):
 
     def __str__(self):
         return f"{self.version} -> {self.target}{'#' + self.anchor if self.anchor else ''}"
+
+
+class Draft(models.Model):
+    """The next version of a chapter (or a new chapter) being prepared in the admin.
+
+    Saving a draft never changes a public page: only `procedures.publishing.publish` turns a
+    draft into a ChapterVersion. `based_on` is the version number the draft started from, so a
+    chapter that moved on in the meantime is caught at publishing time instead of overwritten.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    chapter = models.ForeignKey(
+        Chapter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="drafts",
+        help_text="Leave empty for a new chapter. To amend a chapter, start from "
+        "'Draft the next version' in the list of chapters: it copies the current text.",
+    )
+    based_on = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The version this draft was started from (empty for a new chapter).",
+    )
+    slug = models.SlugField(
+        "web address (slug)",
+        max_length=120,
+        blank=True,
+        help_text="New chapter: its permanent address, lowercase words joined by hyphens "
+        "(e.g. online-safety). Existing chapter: leave empty, or give a new address to rename "
+        "it; old addresses keep working and are never given to another chapter.",
+    )
+    chapter_number = models.CharField(
+        max_length=20, help_text="For example 2.5. Its first number is the part's number."
+    )
+    title = models.CharField(max_length=300)
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="drafts")
+    body = MarkdownxField(
+        "chapter text",
+        blank=True,
+        help_text="Markdown, as described in content/README.md: sections start at '## ' with "
+        "an anchor ({#anchor}); link chapters with [[slug]] or [[slug#anchor|text]].",
+    )
+    summary = models.TextField(
+        "amendment summary",
+        blank=True,
+        help_text="What changed, in plain words a practitioner can act on (avoid 'updated "
+        "throughout'). Required unless this is a minor correction.",
+    )
+    minor = models.BooleanField(
+        "minor correction",
+        default=False,
+        help_text="A typo or link fix that practitioners need not re-read: it keeps the "
+        "current effective date, notifies nobody, and is listed in the chapter's history.",
+    )
+    effective_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When this version takes effect. A future date schedules it. Leave empty to "
+        "use the release's date (or the publishing day). Ignored for a minor correction.",
+    )
+    review_date = models.DateField("next review", null=True, blank=True)
+    related = models.ManyToManyField(Chapter, blank=True, related_name="+")
+    withdraw = models.BooleanField(
+        "withdraw this chapter",
+        default=False,
+        help_text="The chapter's page stays and says when and why it was withdrawn and what to "
+        "read instead; its text is no longer shown (earlier versions stay readable).",
+    )
+    withdrawn_reason = models.TextField("reason for withdrawal", blank=True)
+    replaced_by = models.ForeignKey(
+        Chapter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="When withdrawing: the chapter practitioners should read instead.",
+    )
+    release = models.ForeignKey(
+        Release,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="drafts",
+        help_text="Drafts in a release are published together. Leave empty to publish this "
+        "draft on its own (for an urgent change or a minor correction).",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Everyone who saved the draft: none of them may publish it (four-eyes).
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="drafts_authored"
+    )
+    published_version = models.OneToOneField(
+        ChapterVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        permissions = [("publish_draft", "Can approve and publish drafts and releases")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_version__isnull=False),
+                name="published_draft_has_version",
+            ),
+        ]
+
+    def __str__(self):
+        label = f"{self.chapter_number} {self.title}".strip()
+        if self.withdraw:
+            return f"{label} (withdrawal)"
+        return f"{label} ({'new chapter' if self.chapter_id is None else 'amendment'})"
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def next_number(self):
+        return (self.based_on or 0) + 1
