@@ -9,7 +9,7 @@ import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from procedures.models import Chapter, ChapterSlug, ChapterVersion, Link, Part, Section
+from procedures.models import Chapter, ChapterSlug, ChapterVersion, Link, Part, Release, Section
 from procedures.rendering import LinkTarget
 
 
@@ -132,3 +132,113 @@ def link_targets() -> dict[str, LinkTarget]:
         )
         for v in latest
     }
+
+
+# --- amendments, releases and comparisons ---------------------------------------------------
+
+
+def published_releases():
+    return Release.objects.filter(published_at__isnull=False)
+
+
+def latest_release(on: datetime.date | None = None) -> Release | None:
+    """The newest published release that has taken effect by the day."""
+    return (
+        published_releases()
+        .filter(effective_date__lte=on or today())
+        .order_by("-effective_date", "-id")
+        .first()
+    )
+
+
+def release_flags(on: datetime.date | None = None) -> dict[int, str]:
+    """Chapter id -> "new" or "updated", for chapters changed in the latest release."""
+    release = latest_release(on)
+    if release is None:
+        return {}
+    changes = release.versions.filter(
+        change__in=[ChapterVersion.Change.NEW, ChapterVersion.Change.UPDATED]
+    ).values_list("chapter_id", "change")
+    return dict(changes)
+
+
+def release_versions(release: Release) -> list[ChapterVersion]:
+    return list(
+        release.versions.select_related("chapter", "part", "replaced_by")
+        .defer("source", "html")
+        .order_by("number_key", "chapter__slug")
+    )
+
+
+def releases_in_effect(on: datetime.date | None = None) -> list[Release]:
+    """Published releases that have taken effect, newest first, with their versions."""
+    return list(
+        published_releases()
+        .filter(effective_date__lte=on or today())
+        .order_by("-effective_date", "-id")
+        .prefetch_related(_release_versions_prefetch())
+    )
+
+
+def scheduled_releases(on: datetime.date | None = None) -> list[Release]:
+    """Published releases whose effective date is still to come, soonest first."""
+    return list(
+        published_releases()
+        .filter(effective_date__gt=on or today())
+        .order_by("effective_date", "id")
+        .prefetch_related(_release_versions_prefetch())
+    )
+
+
+def _release_versions_prefetch():
+    return Prefetch(
+        "versions",
+        queryset=ChapterVersion.objects.select_related("chapter", "replaced_by")
+        .defer("source", "html")
+        .order_by("number_key", "chapter__slug"),
+    )
+
+
+def amendments_outside_releases(on: datetime.date | None = None) -> list[ChapterVersion]:
+    """Versions loaded or published without a release (minor corrections aside), newest first."""
+    return list(
+        ChapterVersion.objects.filter(release__isnull=True, effective_date__lte=on or today())
+        .exclude(change=ChapterVersion.Change.MINOR)
+        .select_related("chapter", "replaced_by")
+        .defer("source", "html")
+        .order_by("-effective_date", "number_key")
+    )
+
+
+def versions_after(version: ChapterVersion) -> list[ChapterVersion]:
+    """Every later version of the version's chapter, oldest first (scheduled ones included)."""
+    return list(
+        ChapterVersion.objects.filter(chapter_id=version.chapter_id, number__gt=version.number)
+        .select_related("release")
+        .defer("source", "html")
+        .order_by("number")
+    )
+
+
+def versions_between(chapter: Chapter, first: int, last: int) -> list[ChapterVersion]:
+    """Versions first..last of a chapter (inclusive), oldest first."""
+    return list(
+        ChapterVersion.objects.filter(chapter=chapter, number__gte=first, number__lte=last)
+        .select_related("chapter", "part", "replaced_by", "release")
+        .prefetch_related("related")
+        .order_by("number")
+    )
+
+
+def current_of(chapters, on: datetime.date | None = None) -> list[ChapterVersion]:
+    """The given chapters' versions current on the day, in chapter-number order."""
+    return _current_of(chapters, on)
+
+
+def latest_version(chapter: Chapter) -> ChapterVersion | None:
+    """The chapter's newest version, in effect or scheduled: what a new draft starts from."""
+    return (
+        ChapterVersion.objects.filter(chapter=chapter, valid_until__isnull=True)
+        .select_related("chapter", "part", "replaced_by", "published_by")
+        .first()
+    )

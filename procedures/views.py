@@ -1,14 +1,39 @@
 """Thin views: ask the selectors, hand the answer to a template. Views never write."""
 
+import datetime
+import re
+
+from django.contrib.syndication.views import Feed
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
 
 from procedures import selectors
+from procedures.diffing import diff_chapter, side_of_version
+from procedures.models import ChapterVersion, Release
+
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CHANGE_GROUPS = [
+    (ChapterVersion.Change.NEW, "New chapters"),
+    (ChapterVersion.Change.UPDATED, "Updated chapters"),
+    (ChapterVersion.Change.WITHDRAWN, "Withdrawn chapters"),
+    (ChapterVersion.Change.MINOR, "Minor corrections"),
+]
 
 
 def contents(request):
-    return render(request, "procedures/contents.html", {"parts": selectors.contents()})
+    return render(request, "procedures/contents.html", _contents_context())
+
+
+def _contents_context(on=None):
+    flags = selectors.release_flags(on)
+    parts = selectors.contents(on)
+    for _part, versions in parts:
+        for version in versions:
+            version.release_flag = flags.get(version.chapter_id, "")
+    return {"parts": parts, "latest_release": selectors.latest_release(on) if flags else None}
 
 
 def chapter(request, slug):
@@ -18,7 +43,7 @@ def chapter(request, slug):
     current = selectors.current_version(found)
     if current is None:
         raise Http404("This chapter has not taken effect yet.")
-    return _render_version(request, current, current=current)
+    return render_version_page(request, current, current=current)
 
 
 def version(request, slug, number):
@@ -28,7 +53,7 @@ def version(request, slug, number):
     shown = selectors.version(found, number)
     if shown is None:
         raise Http404(f"There is no version {number} of this chapter.")
-    return _render_version(request, shown, current=selectors.current_version(found))
+    return render_version_page(request, shown, current=selectors.current_version(found))
 
 
 def versions(request, slug):
@@ -47,6 +72,274 @@ def versions(request, slug):
             "current": current or history[0],
             "history": history,
             "upcoming": selectors.upcoming(found),
+            "numbers": [v.number for v in reversed(history)],
+        },
+    )
+
+
+def diff(request, slug, a, b):
+    """What changed from version a to version b of a chapter."""
+    found = _chapter_or_404(slug)
+    if found.slug != slug or a > b:
+        first, last = sorted((a, b))
+        return redirect(
+            "procedures:diff", slug=found.slug, a=first, b=last, permanent=found.slug != slug
+        )
+    if a == b:
+        return redirect("procedures:version", slug=found.slug, number=a)
+    between = selectors.versions_between(found, a, b)
+    if len(between) < 2 or between[0].number != a or between[-1].number != b:
+        raise Http404("There is no such pair of versions of this chapter.")
+    old, new = between[0], between[-1]
+    current = selectors.current_version(found)
+    return render(
+        request,
+        "procedures/diff.html",
+        {
+            "chapter": found,
+            "old": old,
+            "new": new,
+            "current": current,
+            "amendments": between[1:],
+            "diff": diff_chapter(side_of_version(old), side_of_version(new)),
+        },
+    )
+
+
+def compare(request, slug):
+    """The versions page's "compare two versions" form, without JavaScript."""
+    found = _chapter_or_404(slug)
+    try:
+        first, last = int(request.GET.get("from", "")), int(request.GET.get("to", ""))
+    except ValueError:
+        return redirect("procedures:versions", slug=found.slug)
+    if first < 1 or last < 1:
+        return redirect("procedures:versions", slug=found.slug)
+    first, last = sorted((first, last))
+    if first == last:
+        return redirect("procedures:version", slug=found.slug, number=first)
+    return redirect("procedures:diff", slug=found.slug, a=first, b=last)
+
+
+def amendments(request):
+    releases = selectors.releases_in_effect()
+    return render(
+        request,
+        "procedures/amendments.html",
+        {
+            "releases": [(release, _grouped(release.versions.all())) for release in releases],
+            "scheduled": [
+                (release, _grouped(release.versions.all()))
+                for release in selectors.scheduled_releases()
+            ],
+            "outside_releases": _by_date(selectors.amendments_outside_releases()),
+        },
+    )
+
+
+def release(request, pk):
+    shown = get_object_or_404(selectors.published_releases(), pk=pk)
+    versions = selectors.release_versions(shown)
+    changes = []
+    for item in versions:
+        previous = None
+        if item.number > 1 and item.change != ChapterVersion.Change.MINOR:
+            previous = selectors.version(item.chapter, item.number - 1)
+        if previous is not None:
+            changes.append((item, diff_chapter(side_of_version(previous), side_of_version(item))))
+    return render(
+        request,
+        "procedures/release.html",
+        {
+            "release": shown,
+            "groups": _grouped(versions),
+            "changes": changes,
+            "is_scheduled": shown.effective_date > selectors.today(),
+        },
+    )
+
+
+def _grouped(versions):
+    groups = []
+    for change, heading in CHANGE_GROUPS:
+        items = [v for v in versions if v.change == change]
+        if items:
+            groups.append((heading, items))
+    return groups
+
+
+def _by_date(versions):
+    days = {}
+    for item in versions:
+        days.setdefault(item.effective_date, []).append(item)
+    return [(day, _grouped(items)) for day, items in days.items()]
+
+
+class AmendmentsFeed(Feed):
+    """Atom feed of releases and of amendments published outside a release."""
+
+    feed_type = Atom1Feed
+    title = "Amendments to the Safeguarding Children Procedures"
+    subtitle = "New, updated and withdrawn chapters, release by release."
+    description_template = "procedures/feed_item.html"
+
+    def link(self):
+        return reverse("procedures:amendments")
+
+    def items(self):
+        entries = [
+            (release.published_at, release)
+            for release in selectors.releases_in_effect() + selectors.scheduled_releases()
+        ]
+        entries += [
+            (version.published_at, version) for version in selectors.amendments_outside_releases()
+        ]
+        entries.sort(key=lambda entry: (entry[0], _effective(entry[1])), reverse=True)
+        return [item for _, item in entries[:50]]
+
+    def item_title(self, item):
+        if isinstance(item, Release):
+            when = item.effective_date
+            verb = "takes effect" if when > selectors.today() else "effective"
+            return f"{item.name} ({verb} {when.day} {when:%B %Y})"
+        return f"{item.chapter_number} {item.title}: {item.get_change_display().lower()}"
+
+    def item_link(self, item):
+        if isinstance(item, Release):
+            return item.get_absolute_url()
+        return item.get_diff_url() or item.get_absolute_url()
+
+    def item_guid(self, item):
+        kind = "release" if isinstance(item, Release) else "version"
+        return f"tag:procedures-portal,2024:{kind}:{item.pk}"
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        item = kwargs["item"]
+        if isinstance(item, Release):
+            context["groups"] = _grouped(list(item.versions.all()))
+        return context
+
+
+def _effective(item):
+    return item.effective_date
+
+
+# --- point in time --------------------------------------------------------------------------
+
+
+def as_of(request):
+    """The "view the manual on a date" form: ?date=YYYY-MM-DD redirects to the dated view."""
+    raw = request.GET.get("date", "").strip()
+    if not raw:
+        return render(request, "procedures/as_of_form.html", {})
+    day = _parse_day(raw)
+    if day is None:
+        return render(
+            request,
+            "procedures/as_of_form.html",
+            {"error": "Enter a real date as YYYY-MM-DD, for example 2024-06-21.", "value": raw},
+            status=400,
+        )
+    return redirect("procedures:as_of_contents", day=day.isoformat())
+
+
+def as_of_contents(request, day):
+    on = _day_or_400(request, day)
+    if not isinstance(on, datetime.date):
+        return on
+    context = _contents_context(on)
+    context["as_of"] = on
+    return render(request, "procedures/contents.html", context)
+
+
+def as_of_chapter(request, day, slug):
+    on = _day_or_400(request, day)
+    if not isinstance(on, datetime.date):
+        return on
+    found = _chapter_or_404(slug)
+    if found.slug != slug:
+        return redirect("procedures:as_of_chapter", day=day, slug=found.slug, permanent=True)
+    shown = selectors.current_version(found, on=on)
+    if shown is None:
+        raise Http404("This chapter had not taken effect on that date.")
+    return render_version_page(request, shown, current=selectors.current_version(found), as_of=on)
+
+
+def _parse_day(raw):
+    if not DAY.match(raw):
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def _day_or_400(request, raw):
+    """The day in the address, or a page explaining how to write one (status 400)."""
+    day = _parse_day(raw)
+    if day is None:
+        return render(
+            request,
+            "procedures/as_of_form.html",
+            {
+                "error": f"'{raw[:40]}' is not a date: write it as YYYY-MM-DD, "
+                "for example 2024-06-21.",
+                "value": raw[:40],
+            },
+            status=400,
+        )
+    return day
+
+
+# --- printouts ------------------------------------------------------------------------------
+
+
+def printout(request, slug, number):
+    """The short address on a printed page: is this version still the one to act on?"""
+    found = _chapter_or_404(slug)
+    if found.slug != slug:
+        return redirect("procedures:printout", slug=found.slug, number=number, permanent=True)
+    printed = selectors.version(found, number)
+    if printed is None:
+        raise Http404(f"There is no version {number} of this chapter.")
+    today = selectors.today()
+    current = selectors.current_version(found)
+    later = selectors.versions_after(printed)
+    in_effect = [v for v in later if v.effective_date <= today]
+    if printed.effective_date > today:
+        status = "scheduled"
+    elif current is not None and current.pk == printed.pk:
+        status = "current"
+    elif all(v.change == ChapterVersion.Change.MINOR for v in in_effect):
+        status = "corrected"  # only typo and link fixes since: nothing to re-read
+    else:
+        status = "superseded"
+    return render(
+        request,
+        "procedures/printout.html",
+        {
+            "chapter": found,
+            "printed": printed,
+            "current": current,
+            "status": status,
+            "since": printed.valid_until,
+            "changes_since": in_effect,
+            "scheduled": [v for v in later if v.effective_date > today],
+            "diff_url": (
+                reverse(
+                    "procedures:diff",
+                    kwargs={"slug": found.slug, "a": printed.number, "b": current.number},
+                )
+                if current is not None and current.number > printed.number
+                else ""
+            ),
         },
     )
 
@@ -58,26 +351,39 @@ def _chapter_or_404(slug):
     return found
 
 
-def _render_version(request, shown, *, current):
+AS_OF_LINK = re.compile(r'href="/chapters/')
+
+
+def render_version_page(request, shown, *, current, as_of=None, extra=None):
     chapter = shown.chapter
-    return render(
-        request,
-        "procedures/chapter.html",
-        {
-            "version": shown,
-            "chapter": chapter,
-            "current": current,
-            "is_current": current is not None and current.pk == shown.pk,
-            "is_scheduled": shown.effective_date > selectors.today(),
-            "sections": selectors.sections(shown),
-            "history": selectors.history(chapter),
-            "upcoming": selectors.upcoming(chapter),
-            "related": selectors.related_chapters(shown),
-            "linking_here": selectors.linking_here(chapter),
-            "printed_on": printed_on(timezone.localtime()),
-            "page_url": request.build_absolute_uri(shown.get_absolute_url()),
-        },
-    )
+    on = as_of or selectors.today()
+    html = shown.html
+    if as_of is not None:
+        # Cross-links lead to the other chapters as they stood on the same day.
+        html = AS_OF_LINK.sub(f'href="/as-of/{as_of.isoformat()}/chapters/', html)
+    replacement = None
+    if shown.replaced_by_id:
+        replacement = selectors.current_version(shown.replaced_by, on=on)
+    context = {
+        "version": shown,
+        "chapter": chapter,
+        "body_html": html,
+        "current": current,
+        "is_current": current is not None and current.pk == shown.pk,
+        "is_scheduled": shown.effective_date > selectors.today(),
+        "as_of": as_of,
+        "replacement": replacement,
+        "sections": selectors.sections(shown) if shown.pk else [],
+        "history": selectors.history(chapter, on=on) if chapter.pk else [],
+        "upcoming": selectors.upcoming(chapter, on=on) if chapter.pk else [],
+        "related": selectors.related_chapters(shown, on=on) if shown.pk else [],
+        "linking_here": selectors.linking_here(chapter, on=on) if chapter.pk else [],
+        "printed_on": printed_on(timezone.localtime()),
+        "page_url": request.build_absolute_uri(shown.get_absolute_url()),
+        "check_url": request.build_absolute_uri(shown.get_check_url()),
+    }
+    context.update(extra or {})
+    return render(request, "procedures/chapter.html", context)
 
 
 def printed_on(moment):

@@ -70,14 +70,23 @@ def test_publishing_never_alters_an_older_version(small_manual, draft_of, editor
     assert older.valid_until == TODAY  # only its interval closes
 
 
-@pytest.mark.parametrize(
-    ("text", "where"),
-    [
-        ("## Intro {#intro}\n\nSee [[no-such-chapter]].\n", "line 3 of the text: cross-link to unknown chapter 'no-such-chapter'"),
-        ("## Intro {#intro}\n\nText.\n\nSee [[bullying#nowhere]].\n", "line 5 of the text: cross-link to unknown section '#nowhere' of 'bullying'"),
-        ("## Intro {#intro}\n\n<script>alert(1)</script>\n", "line 3 of the text: raw HTML <script> is not allowed"),
-    ],
-)  # fmt: skip
+PROBLEMS = [
+    (
+        "## Intro {#intro}\n\nSee [[no-such-chapter]].\n",
+        "line 3 of the text: cross-link to unknown chapter 'no-such-chapter'",
+    ),
+    (
+        "## Intro {#intro}\n\nText.\n\nSee [[bullying#nowhere]].\n",
+        "line 5 of the text: cross-link to unknown section '#nowhere' of 'bullying'",
+    ),
+    (
+        "## Intro {#intro}\n\n<script>alert(1)</script>\n",
+        "line 3 of the text: raw HTML <script> is not allowed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "where"), PROBLEMS)
 def test_problems_block_publishing_and_say_where(
     small_manual, draft_of, editor, publisher, text, where
 ):
@@ -325,7 +334,7 @@ def test_renaming_and_renumbering_keep_old_addresses_for_ever(
         ("/chapters/online-safety/versions/1/", "/chapters/staying-safe-online/versions/1/"),
         ("/chapters/online-safety/versions/", "/chapters/staying-safe-online/versions/"),
         ("/v/online-safety/1/", "/v/staying-safe-online/1/"),
-        ("/chapters/online-safety/versions/1...2/", "/chapters/staying-safe-online/versions/1...2/"),
+        ("/chapters/online-safety/versions/1...2/", "/chapters/staying-safe-online/versions/1...2/"),  # noqa: E501
     ]:  # fmt: skip
         response = client.get(old)
         assert (response.status_code, response["Location"]) == (301, new), old
