@@ -1,0 +1,246 @@
+"""The admin workflow: editors draft, publishers review the diff and publish; least privilege."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import override_settings
+
+from procedures.models import Chapter, ChapterVersion, Draft, Release
+from procedures.publishing import publish
+from procedures.roles import EDITOR, PUBLISHER
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response):
+    return response.content.decode()
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def draft_form(chapter, **overrides):
+    """What the add form posts after "Draft the next version" (the admin prefills it)."""
+    latest = chapter.versions.get(valid_until__isnull=True)
+    data = {
+        "chapter": chapter.pk,
+        "based_on": latest.number,
+        "slug": "",
+        "chapter_number": latest.chapter_number,
+        "title": latest.title,
+        "part": latest.part_id,
+        "body": latest.source,
+        "summary": "Changed.",
+        "effective_date": "",
+        "review_date": "",
+        "related": [c.pk for c in latest.related.all()],
+        "release": "",
+        "withdrawn_reason": "",
+        "replaced_by": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_groups_have_least_privilege():
+    editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
+    publisher = set(
+        Group.objects.get(name="Publisher").permissions.values_list("codename", flat=True)
+    )
+    assert editor == set(EDITOR)
+    assert publisher == set(PUBLISHER)
+    assert "publish_draft" not in editor and "publish_draft" in publisher
+    for anyone in (editor, publisher):
+        assert not {"change_chapterversion", "delete_chapterversion", "add_chapterversion"} & anyone
+        assert not {"add_chapter", "change_chapter", "delete_chapter"} & anyone
+
+
+def test_the_admin_needs_a_staff_login(client, small_manual):
+    assert client.get("/admin/procedures/draft/")["Location"].startswith("/admin/login/")
+    nobody = User.objects.create_user("nobody", password="pw")
+    login(client, nobody)
+    assert client.get("/admin/procedures/draft/")["Location"].startswith("/admin/login/")
+
+
+def test_draft_the_next_version_starts_from_the_current_text(client, small_manual, editor):
+    chapter = Chapter.objects.get(slug="online-safety")
+    login(client, editor)
+    html = text(client.get("/admin/procedures/chapter/"))
+    assert f'/admin/procedures/draft/add/?chapter={chapter.pk}">Draft the next version' in html
+    form = text(client.get(f"/admin/procedures/draft/add/?chapter={chapter.pk}"))
+    assert "Sexting incidents are recorded, not reported." in form
+    assert 'name="based_on" value="1"' in form
+    assert 'class="markdownx' in form
+
+
+def test_an_editor_drafts_but_the_public_page_does_not_change(client, small_manual, editor):
+    chapter = Chapter.objects.get(slug="online-safety")
+    login(client, editor)
+    body = chapter.versions.get().source.replace("Sexting incidents", "Incidents of sharing nudes")
+    response = client.post("/admin/procedures/draft/add/", draft_form(chapter, body=body))
+    assert response.status_code == 302, text(response)
+    draft = Draft.objects.get()
+    assert (draft.created_by, draft.based_on, draft.status) == (editor, 1, "draft")
+    assert list(draft.authors.all()) == [editor]
+    assert "Sexting incidents" in text(client.get("/chapters/online-safety/"))
+    assert ChapterVersion.objects.filter(chapter=chapter).count() == 1
+
+
+def test_the_draft_form_explains_what_is_missing(client, small_manual, editor):
+    chapter = Chapter.objects.get(slug="online-safety")
+    login(client, editor)
+    response = client.post(
+        "/admin/procedures/draft/add/",
+        draft_form(chapter, summary="", chapter_number="3.5", slug="bullying"),
+    )
+    html = text(response)
+    assert response.status_code == 200
+    assert "Say what changed, or mark the change as minor." in html
+    assert "Chapter 3.5 belongs in part 3, not part 2." in html
+    assert "Addresses are never reused." in html
+    assert not Draft.objects.exists()
+
+
+def test_saving_a_draft_with_problems_says_what_blocks_publishing(client, small_manual, editor):
+    chapter = Chapter.objects.get(slug="online-safety")
+    login(client, editor)
+    body = "## Intro {#intro}\n\nSee [[nowhere]].\n"
+    response = client.post(
+        "/admin/procedures/draft/add/", draft_form(chapter, body=body), follow=True
+    )
+    html = text(response)
+    assert "Publishing is blocked until these are fixed" in html
+    assert "line 3 of the text: cross-link to unknown chapter" in html
+
+
+def test_an_editor_cannot_publish_or_manage_releases(client, small_manual, draft_of, editor):
+    draft = draft_of("online-safety", by=editor, replace={"Sexting": "Nudes"})
+    login(client, editor)
+    review = text(client.get(f"/admin/procedures/draft/{draft.pk}/review/"))
+    assert "Only a publisher can publish." in review and 'value="Publish' not in review
+    response = client.post(f"/admin/procedures/draft/{draft.pk}/publish/", follow=True)
+    assert "Only a publisher can publish" in text(response)
+    assert ChapterVersion.objects.count() == 3
+    assert client.get("/admin/procedures/release/add/").status_code == 403
+    assert client.post(f"/admin/procedures/draft/{draft.pk}/delete/").status_code == 403
+
+
+def test_a_publisher_reviews_the_diff_and_publishes(
+    client, small_manual, draft_of, editor, publisher
+):
+    draft = draft_of(
+        "online-safety",
+        by=editor,
+        summary="Sexting renamed.",
+        replace={"Sexting incidents are recorded": "Incidents of sharing nudes are recorded"},
+    )
+    login(client, publisher)
+    review = text(client.get(f"/admin/procedures/draft/{draft.pk}/review/"))
+    assert "Compared with version 1" in review
+    assert '<span class="govuk-visually-hidden">Removed: </span>Sexting' in review
+    assert '<span class="govuk-visually-hidden">Added: </span>Incidents of sharing nudes' in review
+    assert 'value="Publish version 2 now"' in review
+    preview = text(client.get(f"/admin/procedures/draft/{draft.pk}/preview/"))
+    assert "Preview of a draft: not published" in preview
+    assert "Incidents of sharing nudes are recorded" in preview
+    response = client.post(f"/admin/procedures/draft/{draft.pk}/publish/", follow=True)
+    assert "Published <a" in text(response)
+    version = ChapterVersion.objects.get(chapter__slug="online-safety", number=2)
+    assert version.published_by == publisher
+    assert "Incidents of sharing nudes" in text(client.get("/chapters/online-safety/"))
+    # A published draft is read-only and cannot be deleted.
+    change = text(client.get(f"/admin/procedures/draft/{draft.pk}/change/"))
+    assert 'name="_save"' not in change
+    assert client.post(f"/admin/procedures/draft/{draft.pk}/delete/").status_code == 403
+
+
+def test_four_eyes_in_the_admin(client, small_manual, draft_of, publisher, other_publisher):
+    draft = draft_of("online-safety", by=publisher, replace={"Sexting": "Nudes"})
+    login(client, publisher)
+    review = text(client.get(f"/admin/procedures/draft/{draft.pk}/review/"))
+    assert "another publisher must review and publish it (four-eyes)" in review
+    client.post(f"/admin/procedures/draft/{draft.pk}/publish/")
+    assert ChapterVersion.objects.filter(chapter__slug="online-safety").count() == 1
+    with override_settings(ALLOW_SELF_PUBLISH=True):
+        client.post(f"/admin/procedures/draft/{draft.pk}/publish/")
+    assert ChapterVersion.objects.filter(chapter__slug="online-safety").count() == 2
+
+
+def test_the_loser_of_a_race_sees_the_chapter_moved_on_and_the_new_diff(
+    client, small_manual, draft_of, editor, publisher, other_publisher
+):
+    mine = draft_of("online-safety", by=editor, replace={"Live streaming carries": "It has"})
+    theirs = draft_of("online-safety", by=editor, summary="Sexting renamed.",
+                      replace={"Sexting incidents": "Incidents"})  # fmt: skip
+    publish(by=other_publisher, draft=theirs)
+    login(client, publisher)
+    response = client.post(f"/admin/procedures/draft/{mine.pk}/publish/", follow=True)
+    html = text(response)
+    assert response.redirect_chain[-1][0] == f"/admin/procedures/draft/{mine.pk}/review/"
+    assert "moved on while the draft was being prepared" in html
+    assert "The chapter moved on since this draft was started." in html
+    assert "Version 2 (updated)" in html and "Sexting renamed." in html
+    assert 'href="/chapters/online-safety/versions/1...2/"' in html
+    assert "Compared with version 2" in html
+    # Against version 2, the draft would undo version 2's change: it shows as removed.
+    assert '<span class="govuk-visually-hidden">Removed: </span>Incidents' in html
+    assert 'value="Publish' not in html
+    # The editor brings the draft up to date and confirms it; then it can be published.
+    mine.body = mine.body.replace("Sexting incidents", "Incidents")
+    mine.save()
+    login(client, editor)
+    client.post(f"/admin/procedures/draft/{mine.pk}/rebase/")
+    mine.refresh_from_db()
+    assert mine.based_on == 2
+    login(client, publisher)
+    client.post(f"/admin/procedures/draft/{mine.pk}/publish/")
+    latest = ChapterVersion.objects.get(chapter__slug="online-safety", valid_until=None)
+    assert latest.number == 3 and "It has" in latest.source and "Incidents" in latest.source
+
+
+def test_a_publisher_publishes_a_release_from_its_review_page(
+    client, small_manual, draft_of, editor, publisher
+):
+    release = Release.objects.create(name="Autumn update", effective_date=datetime.date(2025, 9, 1))
+    draft_of("online-safety", by=editor, release=release, replace={"Sexting": "Nudes"})
+    draft_of("bullying", by=editor, release=release, replace={"hurt.": "hurt others."})
+    login(client, publisher)
+    review = text(client.get(f"/admin/procedures/release/{release.pk}/review/"))
+    assert "2 drafts will be published together" in review
+    assert review.count("Compared with version 1") == 2
+    assert 'value="Publish the release"' in review
+    response = client.post(f"/admin/procedures/release/{release.pk}/publish/", follow=True)
+    assert "Published the release" in text(response)
+    assert ChapterVersion.objects.filter(release=release).count() == 2
+    assert client.get(f"/admin/procedures/release/{release.pk}/change/").status_code == 200
+    assert client.post(f"/admin/procedures/release/{release.pk}/delete/").status_code == 403
+
+
+def test_nobody_can_change_or_delete_a_published_version(client, small_manual):
+    admin = User.objects.create_superuser("root", "root@example.org", "pw")
+    login(client, admin)
+    version = ChapterVersion.objects.get(chapter__slug="bullying")
+    url = f"/admin/procedures/chapterversion/{version.pk}/change/"
+    assert client.get(url).status_code == 200  # readable
+    assert client.post(url, {"title": "Edited"}).status_code == 403
+    assert client.post(f"/admin/procedures/chapterversion/{version.pk}/delete/").status_code == 403
+    assert client.get("/admin/procedures/chapterversion/add/").status_code == 403
+    assert client.get("/admin/procedures/chapter/add/").status_code == 403
+    version.refresh_from_db()
+    assert version.title == "Bullying"
+
+
+def test_markdownx_preview_uses_the_public_renderer_and_shows_problems(
+    client, small_manual, editor
+):
+    login(client, editor)
+    response = client.post(
+        "/markdownx/markdownify/", {"content": "## Hi {#hi}\n\nSee [[bullying]] and [[nope]]."}
+    )
+    html = text(response)
+    assert 'href="/chapters/bullying/"' in html and "Bullying</a>" in html
+    assert "cannot be published until these are fixed" in html
+    assert "cross-link to unknown chapter &#x27;nope&#x27;" in html
