@@ -130,6 +130,9 @@ STORAGES = {
 # The manual this portal serves; `load_content` reads it by default.
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 PORTAL_NAME = "Safeguarding Children Procedures"
+# Four-eyes: a publisher may not publish a draft they wrote or edited, unless this is on
+# (for a one-person team). Off by default.
+ALLOW_SELF_PUBLISH = env_flag("ALLOW_SELF_PUBLISH")
 
 # Admin preview must equal the public page, and markdownx's own renderer does not sanitise.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "procedures.rendering.render_preview"
