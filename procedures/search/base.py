@@ -28,6 +28,8 @@ IN_TITLE_OR_HEADING = 2.0  # every concept in the chapter title and headings tog
 SIDE_BY_SIDE = 1.0  # the reader's words appear together, in the order typed
 # A heading tier reached only through synonyms counts a little less than the reader's words.
 THROUGH_SYNONYMS = 0.5
+# Sections with the reader's own words (not only their synonyms) come first among equals.
+AS_TYPED = 0.5
 # When the chapter title carries the query, the chapter's opening section is the best landing.
 OPENING = 0.5
 

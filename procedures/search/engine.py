@@ -98,7 +98,7 @@ def search(
         )
     suggestion = ""
     if every_word_total < FEW:
-        suggestion = _suggestion(backend, query, day, every_word_total)
+        suggestion = _suggestion(backend, query, day, found.total)
     return Results(
         query=query,
         hits=tuple(
@@ -138,9 +138,9 @@ def _page(backend, query, *, any_concept, day, page, size) -> tuple[Found, int]:
     return found, last
 
 
-def _suggestion(backend, query: Query, day, total: int) -> str:
+def _suggestion(backend, query: Query, day, found: int) -> str:
     """The query with unknown words replaced by the manual's nearest words, if that finds
-    more; else ""."""
+    more current sections (with any of the words) than the `found` now; else ""."""
     typed = {word for concept in query.concepts for word in concept.typed.words}
     typed.update(word for phrase in query.exclusions for word in phrase.words)
     candidates = {word for word in typed if len(word) >= 4 and not word.isdigit()}
@@ -160,6 +160,6 @@ def _suggestion(backend, query: Query, day, total: int) -> str:
     corrected_query = parse_query(corrected)
     if not corrected_query.searchable:
         return ""
-    if backend.count(corrected_query, any_concept=False, day=day) <= total:
+    if backend.count(corrected_query, any_concept=True, day=day) <= found:
         return ""
     return re.sub(r"\s+", " ", corrected).strip()

@@ -14,6 +14,7 @@ phraseto_tsquery, which treat their input as text, never as tsquery syntax.
 from django.db import connection
 
 from procedures.search.base import (
+    AS_TYPED,
     IN_SECTION_HEADING,
     IN_TITLE_OR_HEADING,
     MARK_END,
@@ -46,6 +47,7 @@ VALUES (
 )
 """
 
+SIMILAR_ENOUGH = 0.45  # trigram similarity; below it suggestions are more often wrong than right
 CURRENT = "v.effective_date <= %s AND (v.valid_until IS NULL OR v.valid_until > %s)"
 
 
@@ -143,8 +145,9 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT word FROM search_searchword WHERE word %% %s AND word <> %s "
+                "AND similarity(word, %s) >= %s "
                 "ORDER BY similarity(word, %s) DESC, sections DESC, word LIMIT 5",
-                [word, word, word],
+                [word, word, word, SIMILAR_ENOUGH, word],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -215,6 +218,11 @@ def _score(query: Query, any_concept: bool) -> str:
             f" + {_tier(titles, IN_TITLE_OR_HEADING, query)}"
             f" + CASE WHEN d.document @@ q.together THEN {SIDE_BY_SIDE} ELSE 0 END"
             f" + CASE WHEN d.opening AND {titles} @@ q.positive THEN {OPENING} ELSE 0 END"
+            + (
+                f" + CASE WHEN d.document @@ q.typed THEN {AS_TYPED} ELSE 0 END"
+                if _has_synonyms(query)
+                else ""
+            )
         )
     # No section has every concept: more concepts first, a concept in a heading counting extra.
     per_concept = " + ".join(

@@ -16,6 +16,7 @@ import difflib
 from django.db import connection
 
 from procedures.search.base import (
+    AS_TYPED,
     IN_SECTION_HEADING,
     IN_TITLE_OR_HEADING,
     MARK_END,
@@ -192,6 +193,8 @@ def _bonuses(query: Query, any_concept: bool) -> tuple[str, list]:
             params += [f"{columns} : ({typed})", f"{columns} : ({positive})"]
         else:
             when(f"{columns} : ({positive})", f"{points}{opening}")
+    if has_synonyms:
+        when(typed, AS_TYPED)
     if query.together:
         when(_phrase(query.together), SIDE_BY_SIDE)
     near = [_quoted(word) for word in query.words() if word not in STOP_WORDS]

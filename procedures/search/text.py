@@ -12,10 +12,18 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def fold(text: str) -> str:
-    """Lowercase, accents removed, compatibility forms unified (ﬁ -> fi, full-width -> ASCII)."""
+    """Lowercase, accents on Latin letters removed (é -> e; other scripts keep their marks,
+    so Russian й stays й), compatibility forms unified (ﬁ -> fi, full-width -> ASCII)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return unicodedata.normalize("NFKC", stripped).casefold()
+    kept, base = [], ""
+    for char in decomposed:
+        if unicodedata.combining(char):
+            if base > "\u024f":  # beyond the Latin blocks
+                kept.append(char)
+            continue
+        base = char
+        kept.append(char)
+    return unicodedata.normalize("NFKC", "".join(kept)).casefold()
 
 
 def words(text: str) -> list[str]:
