@@ -125,6 +125,8 @@ class Manual:
     parts: tuple[PartRecord, ...]
     versions: tuple[VersionRecord, ...]
     releases: tuple[ReleaseRecord, ...] = ()
+    # current slug -> the slugs it had before (renamed in the admin; they keep redirecting)
+    former_slugs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def chapters(self):
         """Versions grouped by slug, oldest first."""
@@ -150,6 +152,7 @@ def read_manual(
     if not root.is_dir():
         raise ContentInvalid([ContentError(str(root), 0, "no such content folder")])
     title, parts, releases = _read_manual_file(root, errors)
+    former_slugs = _read_former_slugs(root, errors)
     files = sorted(
         path for path in root.rglob("*.md") if path.name.lower() != "readme.md" and path.is_file()
     )
@@ -161,7 +164,8 @@ def read_manual(
         if progress:
             progress(index, len(files))
     _check_tree(versions, parts, releases, errors)
-    versions = _render_all(versions, known_targets or {}, errors)
+    _check_former_slugs(former_slugs, versions, errors)
+    versions = _render_all(versions, known_targets or {}, errors, former_slugs)
     if errors:
         raise ContentInvalid(sorted(set(errors), key=lambda e: (e.path, e.line, e.message)))
     return Manual(
@@ -169,6 +173,7 @@ def read_manual(
         parts=tuple(parts.values()),
         versions=tuple(sorted(versions, key=lambda v: (v.slug, v.number))),
         releases=tuple(releases.values()),
+        former_slugs=former_slugs,
     )
 
 
@@ -221,6 +226,64 @@ def _read_manual_file(root, errors):
             continue
         releases[release.name] = release
     return str(data.get("title") or "").strip(), parts, releases
+
+
+def _read_former_slugs(root, errors):
+    """manual.yaml's optional `former_slugs:` mapping, written by export_content when chapters
+    were renamed in the admin: `current-slug: [old-slug, ...]`."""
+    path = root / "manual.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}  # _read_manual_file reports these
+    if not isinstance(data, dict) or not data.get("former_slugs"):
+        return {}
+    mapping = data["former_slugs"]
+    line = _key_line(path.read_text(encoding="utf-8-sig"), "former_slugs") or 1
+    what = "former_slugs should map a chapter's slug to a list of its old slugs"
+    if not isinstance(mapping, dict):
+        errors.append(ContentError("manual.yaml", line, what))
+        return {}
+    result = {}
+    for current, olds in mapping.items():
+        if not isinstance(olds, list) or not all(
+            isinstance(old, str) and SLUG.match(old) for old in [current, *olds]
+        ):
+            errors.append(ContentError("manual.yaml", line, f"{what} (see '{current}')"))
+            continue
+        result[current] = tuple(olds)
+    return result
+
+
+def _check_former_slugs(former_slugs, versions, errors):
+    chapters = {version.slug for version in versions}
+    seen = {}
+    for current, olds in former_slugs.items():
+        if current not in chapters:
+            errors.append(
+                ContentError(
+                    "manual.yaml", 1, f"former_slugs names '{current}', which is not a chapter"
+                )
+            )
+        for old in olds:
+            if old in chapters:
+                errors.append(
+                    ContentError(
+                        "manual.yaml",
+                        1,
+                        f"'{old}' is listed as a former slug of '{current}' but is a chapter's "
+                        "slug itself: slugs are never reused",
+                    )
+                )
+            elif old in seen:
+                errors.append(
+                    ContentError(
+                        "manual.yaml",
+                        1,
+                        f"'{old}' is listed as a former slug of both '{seen[old]}' and '{current}'",
+                    )
+                )
+            seen[old] = current
 
 
 def _decode(path, shown, errors):
@@ -474,7 +537,7 @@ def _check_tree(versions, parts, releases, errors):
             )
 
 
-def _render_all(versions, known_targets, errors):
+def _render_all(versions, known_targets, errors, former_slugs=None):
     latest = {}
     for version in versions:
         if version.slug not in latest or version.number > latest[version.slug].number:
@@ -485,6 +548,10 @@ def _render_all(versions, known_targets, errors):
         targets[slug] = LinkTarget(
             slug=slug, title=version.title, anchors=rendered_latest[slug].anchors
         )
+    for current, olds in (former_slugs or {}).items():
+        for old in olds:
+            if current in targets:
+                targets.setdefault(old, targets[current])  # old links still lead there
     result = []
     for version in versions:
         rendered = render_markdown(
@@ -492,6 +559,12 @@ def _render_all(versions, known_targets, errors):
         )
         for problem in rendered.problems:
             if version.change == "withdrawn" and "body is empty" in problem.message:
+                continue
+            if latest[version.slug] is not version and problem.message.startswith(
+                "cross-link to unknown section"
+            ):
+                # An older version may link to a section removed since: it is history and
+                # cannot change (its link still leads to the chapter).
                 continue
             errors.append(ContentError(version.path, problem.line, problem.message))
         result.append(replace(version, rendered=rendered))

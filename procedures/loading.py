@@ -57,12 +57,13 @@ def load_manual(
                 known = existing.get(record.number)
                 if known is None:
                     pending.append((chapter, record))
-                elif known.source_hash == record.source_hash:
+                elif known.source_hash == record.source_hash or _same_version(record, known):
                     report.unchanged.append((slug, record.number))
                 else:
                     errors.append(_changed_version_error(record, known))
             if progress:
                 progress(index, len(chapters))
+        _sync_former_slugs(manual, chapter_ids, errors)
         if errors:
             raise ContentInvalid(errors)
         # Files and database both count versions 1, 2, 3 without gaps, so what is pending
@@ -139,6 +140,58 @@ def _chapter_for(slug, errors, first_record: VersionRecord):
     chapter = Chapter.objects.create(slug=slug)
     ChapterSlug.objects.create(slug=slug, chapter=chapter)
     return chapter
+
+
+def _sync_former_slugs(manual, chapters, errors):
+    """Slugs a chapter had before a rename (exported from the admin) keep redirecting to it."""
+    for current, olds in manual.former_slugs.items():
+        chapter = chapters.get(current)
+        if chapter is None:
+            continue
+        for old in olds:
+            alias = ChapterSlug.objects.select_related("chapter").filter(slug=old).first()
+            if alias is None:
+                ChapterSlug.objects.create(slug=old, chapter=chapter)
+            elif alias.chapter_id != chapter.pk:
+                errors.append(
+                    ContentError(
+                        "manual.yaml",
+                        1,
+                        f"'{old}' is listed as a former slug of '{current}' but is the address "
+                        f"of the chapter '{alias.chapter.slug}'; rename chapters in the admin",
+                    )
+                )
+
+
+def _same_version(record, stored):
+    """Whether a file says what a stored version says, though its hash differs: the hash
+    covers slugs as written, and a chapter renamed since (or related chapters listed in
+    another order) changes the words but not the version."""
+    version = (
+        ChapterVersion.objects.select_related("part", "replaced_by")
+        .prefetch_related("related")
+        .get(pk=stored.pk)
+    )
+
+    def chapter_of(slug):
+        alias = ChapterSlug.objects.filter(slug=slug).first()
+        return alias.chapter_id if alias else None
+
+    return (
+        version.source == record.body
+        and version.chapter_number == record.chapter_number
+        and version.title == record.title
+        and version.part.number == record.part
+        and version.effective_date == record.effective_date
+        and version.summary == record.summary
+        and version.change == record.change
+        and version.review_date == record.review_date
+        and version.is_sample == record.is_sample
+        and version.withdrawn_reason == record.withdrawn_reason
+        and version.replaced_by_id
+        == (chapter_of(record.replaced_by) if record.replaced_by else None)
+        and {c.pk for c in version.related.all()} == {chapter_of(s) for s in record.related}
+    )
 
 
 def _changed_version_error(record, stored):

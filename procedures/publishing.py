@@ -410,7 +410,8 @@ def _record(draft, previous, release) -> VersionRecord:
         title=draft.title.strip(),
         part=draft.part.number,
         effective_date=effective,
-        summary=draft.summary.strip(),
+        # Every version says something in the history, even a typo fix nobody described.
+        summary=draft.summary.strip() or ("Minor correction." if draft.minor else ""),
         change=change,
         body="\n" if draft.withdraw else normalise_body(draft.body),
         body_line=1,

@@ -6,7 +6,7 @@ default), so scheduled versions and the point-in-time view need no other rule.
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from procedures.models import Chapter, ChapterSlug, ChapterVersion, Link, Part, Release, Section
@@ -124,7 +124,7 @@ def link_targets() -> dict[str, LinkTarget]:
             "sections", queryset=Section.objects.exclude(anchor="").only("version_id", "anchor")
         )
     )
-    return {
+    targets = {
         v.chapter.slug: LinkTarget(
             slug=v.chapter.slug,
             title=v.title,
@@ -132,6 +132,14 @@ def link_targets() -> dict[str, LinkTarget]:
         )
         for v in latest
     }
+    # A renamed chapter's former slugs still lead to it (permanent redirects).
+    former = ChapterSlug.objects.exclude(slug=F("chapter__slug")).values_list(
+        "slug", "chapter__slug"
+    )
+    for old, current in former:
+        if current in targets:
+            targets.setdefault(old, targets[current])
+    return targets
 
 
 # --- amendments, releases and comparisons ---------------------------------------------------

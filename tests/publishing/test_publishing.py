@@ -124,6 +124,7 @@ def test_a_minor_correction_keeps_the_effective_date_and_notifies_nobody(
         (version,) = publish(by=publisher, draft=draft)
     assert version.effective_date == datetime.date(2024, 1, 1)
     assert version.release is None and calls == []
+    assert version.summary == "Minor correction."
     assert selectors.current_version(version.chapter) == version
     assert [v.number for v in selectors.history(version.chapter)] == [2, 1]
 

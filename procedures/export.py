@@ -1,0 +1,137 @@
+"""Write the whole manual from the database back to the content format (content/README.md).
+
+Every version is written, including those published in the admin, with the releases in
+manual.yaml and the slugs of renamed chapters under `former_slugs:`. The output is a function
+of the database alone (fixed order, fixed quoting), so export, load into an empty database,
+export again gives identical files.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+
+from procedures.models import Chapter, ChapterVersion, Part, Release
+
+
+@dataclass
+class ExportReport:
+    written: list[Path] = field(default_factory=list)
+    stale: list[Path] = field(default_factory=list)  # chapter files not in the database
+    removed: list[Path] = field(default_factory=list)
+
+
+def export_manual(root: Path, *, prune: bool = False) -> ExportReport:
+    """Write manual.yaml and chapters/<slug>/v<N>.md under `root`. Other files (README.md,
+    synonyms.txt) are left alone; chapter files the database does not hold are reported, and
+    removed when `prune` is set."""
+    root = Path(root)
+    report = ExportReport()
+    root.mkdir(parents=True, exist_ok=True)
+    report.written.append(_write(root / "manual.yaml", manual_yaml()))
+    versions = (
+        ChapterVersion.objects.select_related("chapter", "part", "replaced_by", "release")
+        .prefetch_related("related")
+        .order_by("chapter__slug", "number")
+    )
+    for version in versions.iterator(chunk_size=200):
+        path = root / "chapters" / version.chapter.slug / f"v{version.number}.md"
+        report.written.append(_write(path, version_file(version)))
+    written = set(report.written)
+    chapters_dir = root / "chapters"
+    if chapters_dir.is_dir():
+        for path in sorted(chapters_dir.rglob("*.md")):
+            if path not in written and path.name.lower() != "readme.md":
+                report.stale.append(path)
+                if prune:
+                    path.unlink()
+                    report.removed.append(path)
+        if prune:
+            for folder in sorted(chapters_dir.iterdir()):
+                if folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
+    return report
+
+
+def manual_yaml() -> str:
+    lines = [f"title: {_quote(settings.PORTAL_NAME)}", "parts:"]
+    for part in Part.objects.order_by("number"):
+        lines += [f"  - number: {part.number}", f"    title: {_quote(part.title)}"]
+    releases = Release.objects.filter(published_at__isnull=False).order_by("effective_date", "name")
+    if releases:
+        lines.append("releases:")
+        for release in releases:
+            lines += [
+                f"  - name: {_quote(release.name)}",
+                f"    date: {release.effective_date.isoformat()}",
+            ]
+            if release.introduction:
+                lines.append(f"    introduction: {_quote(release.introduction)}")
+    renamed = []
+    for chapter in Chapter.objects.prefetch_related("slugs").order_by("slug"):
+        former = sorted(s.slug for s in chapter.slugs.all() if s.slug != chapter.slug)
+        if former:
+            renamed.append(f"  {_slug(chapter.slug)}: [{', '.join(map(_slug, former))}]")
+    if renamed:
+        lines += [
+            "# Earlier slugs of renamed chapters: old links keep leading to them.",
+            "former_slugs:",
+        ]
+        lines += renamed
+    return "\n".join(lines) + "\n"
+
+
+def version_file(version: ChapterVersion) -> str:
+    related = sorted(chapter.slug for chapter in version.related.all())
+    lines = [
+        "---",
+        f"chapter: {_quote(version.chapter_number)}",
+        f"slug: {_slug(version.chapter.slug)}",
+        f"title: {_quote(version.title)}",
+        f"part: {version.part.number}",
+        f"version: {version.number}",
+        f"effective: {version.effective_date.isoformat()}",
+        f"summary: {_quote(version.summary)}",
+        f"related: [{', '.join(map(_slug, related))}]",
+    ]
+    if version.review_date:
+        lines.append(f"review: {version.review_date.isoformat()}")
+    lines.append(f"sample: {'true' if version.is_sample else 'false'}")
+    if version.change == ChapterVersion.Change.MINOR:
+        lines.append("minor: true")
+    if version.change == ChapterVersion.Change.WITHDRAWN:
+        lines.append("withdrawn: true")
+    if version.withdrawn_reason:
+        lines.append(f"withdrawn_reason: {_quote(version.withdrawn_reason)}")
+    if version.replaced_by_id:
+        lines.append(f"replaced_by: {_slug(version.replaced_by.slug)}")
+    if version.release_id:
+        lines.append(f"release: {_quote(version.release.name)}")
+    lines.append("---")
+    body = version.source.strip("\n")
+    return "\n".join(lines) + "\n\n" + (body + "\n" if body else "")
+
+
+def _quote(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+def _slug(slug: str) -> str:
+    """A slug as written by hand (online-safety), quoted only where YAML would read it as
+    something else (yes, no, null, 2024)."""
+    try:
+        plain = yaml.safe_load(slug) == slug
+    except yaml.YAMLError:
+        plain = False
+    return slug if plain else _quote(slug)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Unchanged files are not rewritten, so their modification times say what changed.
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8", newline="\n")
+    return path
