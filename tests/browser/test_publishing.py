@@ -103,7 +103,9 @@ def test_an_amendment_goes_from_draft_to_reader(site, browser, axe_check):
     expect(reader.get_by_text(SUMMARY)).to_be_visible()
     axe_check(reader, "amendments")
 
-    reader.get_by_role("link", name=re.compile("what changed in version 3 of 2.5 Online safety")).click()
+    reader.get_by_role(
+        "link", name=re.compile("what changed in version 3 of 2.5 Online safety")
+    ).click()
     expect(reader).to_have_url(site + "/chapters/online-safety/versions/2...3/")
     expect(reader.locator("ins", has_text="emboldened")).to_be_visible()
     axe_check(reader, "diff")
