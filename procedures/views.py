@@ -256,6 +256,7 @@ def as_of_contents(request, day):
         return on
     context = _contents_context(on)
     context["as_of"] = on
+    context["as_of_future"] = on > selectors.today()
     return render(request, "procedures/contents.html", context)
 
 
@@ -372,6 +373,7 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
         "is_current": current is not None and current.pk == shown.pk,
         "is_scheduled": shown.effective_date > selectors.today(),
         "as_of": as_of,
+        "as_of_future": as_of is not None and as_of > selectors.today(),
         "replacement": replacement,
         "sections": selectors.sections(shown) if shown.pk else [],
         "history": selectors.history(chapter, on=on) if chapter.pk else [],

@@ -244,3 +244,55 @@ def test_markdownx_preview_uses_the_public_renderer_and_shows_problems(
     assert 'href="/chapters/bullying/"' in html and "Bullying</a>" in html
     assert "cannot be published until these are fixed" in html
     assert "cross-link to unknown chapter &#x27;nope&#x27;" in html
+
+
+def test_a_new_chapter_is_drafted_previewed_and_published_from_the_admin(
+    client, small_manual, editor, publisher
+):
+    login(client, editor)
+    data = {
+        "slug": "county-lines",
+        "chapter_number": "2.9",
+        "title": "County lines",
+        "part": Chapter.objects.get(slug="bullying").versions.get().part_id,
+        "body": "## About {#about}\n\nSee [[bullying#cyberbullying]].\n",
+        "summary": "First published.",
+        "related": [Chapter.objects.get(slug="bullying").pk],
+    }
+    response = client.post("/admin/procedures/draft/add/", data)
+    assert response.status_code == 302, text(response)
+    draft = Draft.objects.get()
+    assert draft.chapter is None and draft.based_on is None
+    preview = text(client.get(f"/admin/procedures/draft/{draft.pk}/preview/"))
+    assert "Preview of a draft" in preview and "2.9</span> County lines" in preview
+    assert 'href="/chapters/bullying/">2.1 Bullying</a>' in preview  # related, as it stands
+    login(client, publisher)
+    review = text(client.get(f"/admin/procedures/draft/{draft.pk}/review/"))
+    assert "A new chapter at /chapters/county-lines/" in review
+    client.post(f"/admin/procedures/draft/{draft.pk}/publish/")
+    assert text(client.get("/chapters/county-lines/")).count("County lines") >= 1
+
+
+def test_a_withdrawal_is_previewed_as_the_withdrawn_page(
+    client, small_manual, draft_of, editor, publisher
+):
+    draft = draft_of(
+        "referrals",
+        by=editor,
+        withdraw=True,
+        withdrawn_reason="Covered elsewhere.",
+        replaced_by=Chapter.objects.get(slug="bullying"),
+    )
+    login(client, publisher)
+    preview = text(client.get(f"/admin/procedures/draft/{draft.pk}/preview/"))
+    assert "This chapter was withdrawn on" in preview and "Covered elsewhere." in preview
+    assert "Phone the front door" not in preview
+    review = text(client.get(f"/admin/procedures/draft/{draft.pk}/review/"))
+    assert "Withdrawal" in review and "Section removed" in review
+
+
+def test_a_future_as_of_date_says_the_manual_will_stand(client, small_manual):
+    later = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    assert "The manual as it will stand on" in text(client.get(f"/as-of/{later}/"))
+    html = text(client.get(f"/as-of/{later}/chapters/bullying/"))
+    assert "The manual as it will stand on" in html
