@@ -8,6 +8,8 @@ Every write of the manual goes through `procedures.publishing.publish`.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -535,9 +537,28 @@ class ChapterAdmin(admin.ModelAdmin):
     fields = ["slug", "former_slugs", "created_at"]
     readonly_fields = ["former_slugs", "created_at"]
 
-    @admin.display(description="Latest version")
+    def get_queryset(self, request):
+        latest = ChapterVersion.objects.filter(chapter=OuterRef("pk"), valid_until__isnull=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                latest_number=Subquery(latest.values("number")[:1]),
+                latest_label=Subquery(
+                    latest.annotate(label=Concat("chapter_number", Value(" "), "title")).values(
+                        "label"
+                    )[:1]
+                ),
+                latest_key=Subquery(latest.values("number_key")[:1]),
+            )
+            .order_by("latest_key", "slug")
+        )
+
+    @admin.display(description="Latest version", ordering="latest_key")
     def latest(self, obj):
-        return selectors.latest_version(obj) or "-"
+        if obj.latest_number is None:
+            return "-"
+        return f"{obj.latest_label} (version {obj.latest_number})"
 
     @admin.display(description="Former addresses")
     def former_slugs(self, obj):

@@ -116,7 +116,11 @@ def version_file(version: ChapterVersion) -> str:
 
 def _quote(text: str) -> str:
     """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
-    return json.dumps(str(text), ensure_ascii=False)
+    quoted = json.dumps(str(text), ensure_ascii=False)
+    # YAML, unlike JSON, reads these as line breaks inside a quoted string: escape them.
+    return (
+        quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+    )
 
 
 def _slug(slug: str) -> str:
