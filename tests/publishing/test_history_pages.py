@@ -152,6 +152,10 @@ def test_bad_version_numbers_get_a_friendly_404_or_redirect(client, june_release
     page(client, "/chapters/online-safety/versions/1...99999999999999999999/", status=404)
     page(client, "/v/online-safety/99999999999999999999/", status=404)
     page(client, "/v/no-such-chapter/1/", status=404)
+    page(client, "/v/online-safety/0/", status=404)
+    page(client, "/amendments/99999999999999999999999/", status=404)
+    huge = "/chapters/online-safety/compare/?from=99999999999999999999999&to=1"
+    assert client.get(huge, follow=True).status_code == 404
     assert client.get("/chapters/online-safety/versions/2...1/")["Location"] == (
         "/chapters/online-safety/versions/1...2/"
     )
