@@ -10,6 +10,11 @@ import shutil
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# inside one unless told it is safe (it is: the loop is Playwright's, not ours). Set for the
+# whole session, since pytest-django flushes the database after the test's own fixtures end.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -40,13 +45,6 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
-
-
-@pytest.fixture(autouse=True)
-def _allow_sync_playwright_beside_django(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
-    # inside one unless told it is safe (it is: the loop is Playwright's, not ours).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
