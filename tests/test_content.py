@@ -165,8 +165,8 @@ def test_part_must_be_listed(manual):
 
 
 def test_the_sample_manual_is_valid():
-    from tests.conftest import SAMPLE_CONTENT
     from procedures.content import read_manual
+    from tests.conftest import SAMPLE_CONTENT
 
     read = read_manual(SAMPLE_CONTENT)
     online_safety = [v for v in read.versions if v.slug == "online-safety"]
