@@ -22,6 +22,13 @@ MARK_START = "\ue000"
 MARK_END = "\ue001"
 MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
 
+# Broad queries ("child") match most sections. Rather than rank every match, each backend
+# ranks at most CANDIDATES sections from each tier below (heading matches first), and counts
+# matches only up to COUNT_LIMIT ("more than 1,000 results"), so the cost of a search stops
+# growing with the size of the manual.
+CANDIDATES = 300
+COUNT_LIMIT = 1000
+
 # Score tiers, added to the engine's relevance (scaled to 0..1, so a tier always wins):
 IN_SECTION_HEADING = 3.0  # every concept in the section's own heading (or its parent's)
 IN_TITLE_OR_HEADING = 2.0  # every concept in the chapter title and headings together
@@ -34,6 +41,13 @@ AS_TYPED = 0.5
 OPENING = 0.5
 
 
+# Which sections a search matches: every concept; or, widened, at least two of them (when
+# there are three or more) or at least one.
+ALL = "all"
+TWO = "two"
+ANY = "any"
+
+
 @dataclass(frozen=True)
 class IndexRow:
     section_id: int
@@ -44,6 +58,8 @@ class IndexRow:
     context: str  # the parent heading of a level-3 section
     body: str
     opening: bool = False  # the version's first section
+    effective_date: datetime.date | None = None  # the version's validity interval
+    valid_until: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -60,8 +76,9 @@ class RawHit:
 
 @dataclass(frozen=True)
 class Found:
-    total: int
+    total: int  # matching sections, counted up to COUNT_LIMIT + 1
     hits: tuple[RawHit, ...] = ()
+    ranked: int = 0  # how many of them were ranked (all, unless the query is broad)
 
 
 class Backend(Protocol):
@@ -74,12 +91,15 @@ class Backend(Protocol):
         """Forget every indexed section (for a rebuild)."""
 
     def find(
-        self, query: Query, *, any_concept: bool, day: datetime.date, offset: int, limit: int
+        self, query: Query, *, mode: str, day: datetime.date, offset: int, limit: int
     ) -> Found:
-        """One page of the current sections matching every concept (or, with `any_concept`,
-        at least one), best first, and how many match in all."""
+        """One page of the current sections matching the query in `mode` (ALL, TWO, ANY),
+        best first, and how many match (counted up to COUNT_LIMIT + 1)."""
 
-    def count(self, query: Query, *, any_concept: bool, day: datetime.date) -> int: ...
+    def count(
+        self, query: Query, *, mode: str, day: datetime.date, limit: int = COUNT_LIMIT
+    ) -> int:
+        """How many current sections match, counted up to `limit` + 1."""
 
     def similar_words(self, word: str) -> list[str]:
         """Words of the manual spelt like `word`, most alike first."""

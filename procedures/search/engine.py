@@ -17,15 +17,14 @@ from django.utils.safestring import SafeString
 
 from procedures.rendering import chapter_url
 from procedures.search.backends import get_backend
-from procedures.search.base import Found, snippet_html
+from procedures.search.base import ALL, ANY, COUNT_LIMIT, TWO, Found, snippet_html
 from procedures.search.models import SearchWord
 from procedures.search.query import Query, parse_query
 from procedures.search.text import WORD, fold
 from procedures.selectors import today
 
 PER_PAGE = 20
-MAX_PAGE = 1000  # deeper pages are not useful; asking for one shows the last page
-FEW = 3  # fewer results than this and a better spelling is looked for
+FEW = 3  # fewer sections than this with every word: widen, and look for a better spelling
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,9 @@ class Hit:
 class Results:
     query: Query
     hits: tuple[Hit, ...] = ()
-    total: int = 0
+    total: int = 0  # counted up to COUNT_LIMIT; see `more_than_counted`
+    ranked: int = 0  # how many can be paged through (all, unless the query is broad)
+    more_than_counted: bool = False
     page: int = 1
     per_page: int = PER_PAGE
     with_every_word: int = 0  # how many of `total` have every word (they come first)
@@ -63,7 +64,7 @@ class Results:
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        return _pages(min(self.total, self.ranked), self.per_page)
 
     @property
     def first_number(self) -> int:
@@ -86,19 +87,19 @@ def search(
         return Results(query=query)
     day = on or today()
     backend = get_backend()
-    page = max(1, min(page, MAX_PAGE))
+    page = max(1, min(page, _pages(COUNT_LIMIT, per_page)))
 
-    found, shown_page = _page(backend, query, any_concept=False, day=day, page=page, size=per_page)
+    found, shown_page = _page(backend, query, mode=ALL, day=day, page=page, size=per_page)
     every_word_total = found.total
     if found.total < FEW and len(query.concepts) > 1:
-        # Too few sections have every word: widen to those with some, ranked by how many
-        # they have, so the complete matches still come first.
-        found, shown_page = _page(
-            backend, query, any_concept=True, day=day, page=page, size=per_page
-        )
-    suggestion = ""
-    if every_word_total < FEW:
-        suggestion = _suggestion(backend, query, day, found.total)
+        # Too few sections have every word: widen to those with at least two of them (or,
+        # if that is still too few, one), ranked by how many they have, so the complete
+        # matches still come first.
+        for mode in (TWO, ANY) if len(query.concepts) > 2 else (ANY,):
+            found, shown_page = _page(backend, query, mode=mode, day=day, page=page, size=per_page)
+            if found.total >= FEW:
+                break
+    suggestion = _suggestion(backend, query, day) if every_word_total < FEW else ""
     return Results(
         query=query,
         hits=tuple(
@@ -112,7 +113,9 @@ def search(
             )
             for hit in found.hits
         ),
-        total=found.total,
+        total=min(found.total, COUNT_LIMIT),
+        ranked=found.ranked,
+        more_than_counted=found.total > COUNT_LIMIT,
         page=shown_page,
         per_page=per_page,
         with_every_word=every_word_total,
@@ -121,26 +124,26 @@ def search(
     )
 
 
-def _page(backend, query, *, any_concept, day, page, size) -> tuple[Found, int]:
-    found = backend.find(
-        query, any_concept=any_concept, day=day, offset=(page - 1) * size, limit=size
-    )
+def _pages(results: int, per_page: int) -> int:
+    return max(1, math.ceil(results / per_page))
+
+
+def _page(backend, query, *, mode, day, page, size) -> tuple[Found, int]:
+    found = backend.find(query, mode=mode, day=day, offset=(page - 1) * size, limit=size)
     if found.hits or page == 1:
         return found, page
     # Past the last page: show the last one rather than an empty page.
-    total = backend.count(query, any_concept=any_concept, day=day)
-    if total == 0:
-        return Found(total=0), 1
-    last = math.ceil(total / size)
-    found = backend.find(
-        query, any_concept=any_concept, day=day, offset=(last - 1) * size, limit=size
-    )
+    first = backend.find(query, mode=mode, day=day, offset=0, limit=size)
+    last = _pages(min(first.total, first.ranked), size)
+    if last == 1:
+        return first, 1
+    found = backend.find(query, mode=mode, day=day, offset=(last - 1) * size, limit=size)
     return found, last
 
 
-def _suggestion(backend, query: Query, day, found: int) -> str:
-    """The query with unknown words replaced by the manual's nearest words, if that finds
-    more current sections (with any of the words) than the `found` now; else ""."""
+def _suggestion(backend, query: Query, day) -> str:
+    """The query with its unknown words replaced by the manual's nearest words, each of which
+    is in the current manual; else ""."""
     typed = {word for concept in query.concepts for word in concept.typed.words}
     typed.update(word for phrase in query.exclusions for word in phrase.words)
     candidates = {word for word in typed if len(word) >= 4 and not word.isdigit()}
@@ -149,17 +152,21 @@ def _suggestion(backend, query: Query, day, found: int) -> str:
     known = set(SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True))
     replacements = {}
     for word in sorted(candidates - known):
-        similar = backend.similar_words(word)
-        if similar:
-            replacements[word] = similar[0]
+        if _in_current_manual(backend, word, day):
+            continue  # another form of it is ("arranging" finds "arrange")
+        for similar in backend.similar_words(word):
+            # The vocabulary keeps words of superseded versions too: offer only current ones.
+            if _in_current_manual(backend, similar, day):
+                replacements[word] = similar
+                break
     if not replacements:
         return ""
     corrected = WORD.sub(
         lambda match: replacements.get(fold(match.group(0)), match.group(0)), query.text
     )
-    corrected_query = parse_query(corrected)
-    if not corrected_query.searchable:
-        return ""
-    if backend.count(corrected_query, any_concept=True, day=day) <= found:
-        return ""
     return re.sub(r"\s+", " ", corrected).strip()
+
+
+def _in_current_manual(backend, word: str, day) -> bool:
+    alone = parse_query(word)
+    return alone.searchable and backend.count(alone, mode=ANY, day=day, limit=0) > 0

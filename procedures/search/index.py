@@ -5,7 +5,6 @@ at query time from the versions' validity intervals.
 """
 
 import re
-from collections import Counter
 
 from django.db import connection, transaction
 
@@ -20,7 +19,7 @@ UPSERT_BATCH = 300
 
 def index_version(version: ChapterVersion) -> None:
     """Index the sections of a version just stored (withdrawn versions have none)."""
-    rows = _rows(version.pk, version.title)
+    rows = _rows(version.pk, version.title, version.effective_date, version.valid_until)
     if not rows:
         return
     get_backend().add(rows)
@@ -38,18 +37,18 @@ def rebuild_index() -> int:
         versions = (
             ChapterVersion.objects.filter(sections__isnull=False)
             .distinct()
-            .values_list("pk", "title")
+            .values_list("pk", "title", "effective_date", "valid_until")
             .order_by("pk")
         )
-        for pk, title in versions.iterator():
-            rows = _rows(pk, title)
+        for pk, title, effective_date, valid_until in versions.iterator():
+            rows = _rows(pk, title, effective_date, valid_until)
             backend.add(rows)
             _add_words(rows)
             indexed += len(rows)
     return indexed
 
 
-def _rows(version_id, chapter_title):
+def _rows(version_id, chapter_title, effective_date, valid_until):
     sections = (
         Section.objects.filter(version_id=version_id)
         .order_by("position")
@@ -69,6 +68,8 @@ def _rows(version_id, chapter_title):
                 context=parent if level > 2 else "",
                 body=text,
                 opening=not rows,
+                effective_date=effective_date,
+                valid_until=valid_until,
             )
         )
     return rows
@@ -79,19 +80,23 @@ def words_of(text: str) -> set[str]:
 
 
 def _add_words(rows):
-    """Count each word once per section it appears in (title, headings or text)."""
-    counts = Counter()
+    """Add the sections' words to the vocabulary.
+
+    Only new words are written: counting occurrences would update the same rows ("child",
+    "abuse") once per version, and in one long loading transaction PostgreSQL would then
+    walk an ever longer chain of row versions for each update.
+    """
+    found = set()
     for row in rows:
-        counts.update(words_of(f"{row.chapter_title} {row.heading} {row.body}"))
-    # Sorted, so two transactions adding words lock the rows in the same order.
-    items = sorted(counts.items())
+        found |= words_of(f"{row.chapter_title} {row.heading} {row.body}")
+    # Sorted, so two transactions adding words lock them in the same order.
+    items = sorted(found)
     with connection.cursor() as cursor:
         for start in range(0, len(items), UPSERT_BATCH):
             batch = items[start : start + UPSERT_BATCH]
-            values = ", ".join(["(%s, %s)"] * len(batch))
+            values = ", ".join(["(%s)"] * len(batch))
             cursor.execute(
-                f"INSERT INTO search_searchword (word, sections) VALUES {values} "
-                "ON CONFLICT (word) DO UPDATE "
-                "SET sections = search_searchword.sections + excluded.sections",
-                [value for pair in batch for value in pair],
+                f"INSERT INTO search_searchword (word) VALUES {values} "
+                "ON CONFLICT (word) DO NOTHING",
+                batch,
             )

@@ -6,8 +6,9 @@ on SQLite the text lives in the FTS5 table `search_fts`, whose rows share the se
 are removed by a trigger when the document row goes. Being a model means `flush` and cascading
 deletes keep the index in step with the sections it describes.
 
-`SearchWord` is the manual's vocabulary for "Did you mean": every word of every stored
-section, with the number of sections it appears in.
+`SearchWord` is the manual's vocabulary for "Did you mean": every word (of three letters or
+more, folded) of every stored section. Suggestions are checked against the current manual
+before they are offered, so words only in superseded text are never suggested.
 """
 
 from django.db import models
@@ -28,7 +29,6 @@ class SearchDocument(models.Model):
 
 class SearchWord(models.Model):
     word = models.CharField(max_length=40, primary_key=True)
-    sections = models.PositiveIntegerField(default=0)
 
     def __str__(self):
         return self.word

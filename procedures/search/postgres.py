@@ -1,20 +1,33 @@
-"""PostgreSQL full-text search: weighted tsvectors with a GIN index, ts_rank_cd, ts_headline.
+"""PostgreSQL full-text search: weighted tsvectors with GIN indexes, ts_rank_cd, ts_headline.
 
-Each indexed section has two vectors, built with the `portal_english` configuration (English
-stemming with `unaccent` first, created by this app's migration):
+Each indexed section has three vectors, built with the `portal_english` configuration (English
+stemming with `unaccent` first, created by this app's migrations), each with a GIN index:
 
 - `document`: chapter title (weight A), section heading (A for ##, B for ###), the parent
-  heading of a ### section (C) and the body text (D). The GIN index is on this column.
-- `heading`: the section heading and its parent heading alone, for the top ranking tier.
+  heading of a ### section (C) and the body text (D): what must match, and what is ranked.
+- `heading`: the section heading and its parent heading, for the top ranking tier.
+- `titles`: the chapter title with those headings, for the next tier.
+
+Ranking every match is linear in the number of matches, so a broad query ("child") would get
+slower as the manual grows. Instead the candidates are gathered tier by tier, at most
+CANDIDATES from each (sections whose heading matches, then whose title or headings match, then
+any), each tier read from its own GIN index, and only those are ranked. A query matching fewer
+sections than that in every tier is ranked exactly; a broader one gets the best tiers first.
 
 The reader's words reach PostgreSQL only as bound parameters of plainto_tsquery and
 phraseto_tsquery, which treat their input as text, never as tsquery syntax.
 """
 
+from itertools import combinations
+
 from django.db import connection
 
 from procedures.search.base import (
+    ALL,
+    ANY,
     AS_TYPED,
+    CANDIDATES,
+    COUNT_LIMIT,
     IN_SECTION_HEADING,
     IN_TITLE_OR_HEADING,
     MARK_END,
@@ -22,6 +35,7 @@ from procedures.search.base import (
     OPENING,
     SIDE_BY_SIDE,
     THROUGH_SYNONYMS,
+    TWO,
     Found,
     IndexRow,
     RawHit,
@@ -34,21 +48,29 @@ HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_END}, MaxFragments=2, MaxWords=18, MinWords=8, "
     'ShortWord=2, FragmentDelimiter=" … "'
 )
+SIMILAR_ENOUGH = 0.45  # trigram similarity; below it suggestions are more often wrong than right
 
 INSERT = f"""
-INSERT INTO search_searchdocument (section_id, version_id, opening, document, heading)
+INSERT INTO search_searchdocument
+    (section_id, version_id, opening, effective_date, valid_until, document, heading, titles)
 VALUES (
-    %s, %s, %s,
-    setweight(to_tsvector('{CONFIG}', %s), 'A')
-    || setweight(to_tsvector('{CONFIG}', %s), CASE WHEN %s > 2 THEN 'B' ELSE 'A' END::"char")
-    || setweight(to_tsvector('{CONFIG}', %s), 'C')
-    || setweight(to_tsvector('{CONFIG}', %s), 'D'),
-    to_tsvector('{CONFIG}', %s)
+    %(section)s, %(version)s, %(opening)s, %(effective)s, %(until)s,
+    setweight(to_tsvector('{CONFIG}', %(chapter)s), 'A')
+    || setweight(to_tsvector('{CONFIG}', %(heading)s), %(heading_weight)s::"char")
+    || setweight(to_tsvector('{CONFIG}', %(context)s), 'C')
+    || setweight(to_tsvector('{CONFIG}', %(body)s), 'D'),
+    to_tsvector('{CONFIG}', %(heading)s || ' ' || %(context)s),
+    to_tsvector('{CONFIG}', %(chapter)s || ' ' || %(heading)s || ' ' || %(context)s)
 )
 """
 
-SIMILAR_ENOUGH = 0.45  # trigram similarity; below it suggestions are more often wrong than right
-CURRENT = "v.effective_date <= %s AND (v.valid_until IS NULL OR v.valid_until > %s)"
+MATCH = {ALL: "q.all_match", TWO: "q.two_match", ANY: "q.any_match"}
+# Current on the day: the version's validity interval, copied onto each row (and kept there by
+# the migration's trigger), holds it; `day` is a column of `q`.
+CURRENT = "d.effective_date <= q.day AND (d.valid_until IS NULL OR d.valid_until > q.day)"
+MATCHES = """
+    SELECT d.section_id FROM q, search_searchdocument d WHERE {condition} AND {current}
+"""
 
 
 class PostgresBackend:
@@ -59,17 +81,18 @@ class PostgresBackend:
             cursor.executemany(
                 INSERT,
                 [
-                    (
-                        row.section_id,
-                        row.version_id,
-                        row.opening,
-                        row.chapter_title,
-                        row.heading,
-                        row.level,
-                        row.context,
-                        row.body,
-                        f"{row.heading} {row.context}",
-                    )
+                    {
+                        "section": row.section_id,
+                        "version": row.version_id,
+                        "opening": row.opening,
+                        "effective": row.effective_date,
+                        "until": row.valid_until,
+                        "chapter": row.chapter_title,
+                        "heading": row.heading,
+                        "heading_weight": "B" if row.level > 2 else "A",
+                        "context": row.context,
+                        "body": row.body,
+                    }
                     for row in rows
                 ],
             )
@@ -78,25 +101,41 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_searchdocument")
 
-    def find(self, query, *, any_concept, day, offset, limit) -> Found:
+    def find(self, query, *, mode, day, offset, limit) -> Found:
         params: list = []
-        terms = _terms_cte(query, params)
-        score = _score(query, any_concept)
-        match = "q.any_match" if any_concept else "q.all_match"
-        params += [day, day, limit, offset, HEADLINE_OPTIONS]
+        terms = _terms_cte(query, day, params)
+        match = MATCH[mode]
+        wanted = "q.positive" if mode == ALL else "q.highlight"
+        # Tiers from the small heading and titles indexes need not be checked against the
+        # document here: every ranked candidate is, below.
+        tiers = [
+            _matches(f"d.heading @@ {wanted}"),
+            _matches(f"d.titles @@ {wanted}"),
+            "SELECT section_id FROM matches",
+        ]
+        candidates = " UNION ".join(f"({tier} LIMIT {CANDIDATES})" for tier in tiers)
+        params += [limit, offset, HEADLINE_OPTIONS]
         sql = f"""
             WITH q AS MATERIALIZED ({terms}),
+            matches AS MATERIALIZED (
+                {_matches(_document_matches(query, mode))} LIMIT {COUNT_LIMIT + 1}
+            ),
+            candidates AS ({candidates}),
             ranked AS (
-                SELECT d.section_id, {score} AS score, v.number_key,
-                       count(*) OVER () AS total
-                FROM q, search_searchdocument d
+                SELECT d.section_id, {_score(query, mode)} AS score, v.number_key,
+                       count(*) OVER () AS ranked
+                FROM q, candidates c
+                JOIN search_searchdocument d ON d.section_id = c.section_id
                 JOIN procedures_chapterversion v ON v.id = d.version_id
-                WHERE d.document @@ {match} AND {CURRENT}
+                -- coalesce() keeps the planner from answering this with the GIN index (it
+                -- would read every match); each candidate is looked up by its key instead.
+                WHERE coalesce(d.document @@ {match}, FALSE)
                 ORDER BY score DESC, v.number_key, d.section_id
                 LIMIT %s OFFSET %s
             )
-            SELECT r.section_id, r.score, r.total, s.anchor, s.title, v.chapter_number,
-                   v.title, c.slug, ts_headline('{CONFIG}', s.text, q.highlight, %s)
+            SELECT r.section_id, r.score, (SELECT count(*) FROM matches), s.anchor, s.title,
+                   v.chapter_number, v.title, c.slug,
+                   ts_headline('{CONFIG}', s.text, q.highlight, %s), r.ranked
             FROM q, ranked r
             JOIN procedures_section s ON s.id = r.section_id
             JOIN procedures_chapterversion v ON v.id = s.version_id
@@ -110,6 +149,7 @@ class PostgresBackend:
             return Found(total=0)
         return Found(
             total=rows[0][2],
+            ranked=rows[0][9],
             hits=tuple(
                 RawHit(
                     section_id=row[0],
@@ -125,16 +165,12 @@ class PostgresBackend:
             ),
         )
 
-    def count(self, query, *, any_concept, day) -> int:
+    def count(self, query, *, mode, day, limit=COUNT_LIMIT) -> int:
         params: list = []
-        terms = _terms_cte(query, params)
-        match = "q.any_match" if any_concept else "q.all_match"
-        params += [day, day]
+        terms = _terms_cte(query, day, params)
         sql = f"""
             WITH q AS MATERIALIZED ({terms})
-            SELECT count(*) FROM q, search_searchdocument d
-            JOIN procedures_chapterversion v ON v.id = d.version_id
-            WHERE d.document @@ {match} AND {CURRENT}
+            SELECT count(*) FROM ({_matches(_document_matches(query, mode))} LIMIT {limit + 1}) m
         """
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -146,17 +182,20 @@ class PostgresBackend:
             cursor.execute(
                 "SELECT word FROM search_searchword WHERE word %% %s AND word <> %s "
                 "AND similarity(word, %s) >= %s "
-                "ORDER BY similarity(word, %s) DESC, sections DESC, word LIMIT 5",
+                "ORDER BY similarity(word, %s) DESC, word LIMIT 5",
                 [word, word, word, SIMILAR_ENOUGH, word],
             )
             return [row[0] for row in cursor.fetchall()]
 
 
+def _matches(condition: str) -> str:
+    return MATCHES.format(condition=condition, current=CURRENT)
+
+
 def _phrase(phrase: Phrase, params: list) -> str:
     params.append(phrase.text)
-    function = (
-        "phraseto_tsquery" if phrase.adjacent and len(phrase.words) > 1 else "plainto_tsquery"
-    )
+    adjacent = phrase.adjacent and len(phrase.words) > 1
+    function = "phraseto_tsquery" if adjacent else "plainto_tsquery"
     return f"{function}('{CONFIG}', %s)"
 
 
@@ -164,70 +203,99 @@ def _concept(concept: Concept, params: list) -> str:
     return "(" + " || ".join(_phrase(p, params) for p in concept.alternatives) + ")"
 
 
-def _terms_cte(query: Query, params: list) -> str:
-    """One row of tsqueries, computed once per search: each concept, the match for all of
-    them and for any of them (exclusions applied), the reader's own words without synonyms,
-    and the side-by-side phrase.
+def _has_synonyms(query: Query) -> bool:
+    return any(concept.synonyms for concept in query.concepts)
+
+
+def _terms_cte(query: Query, day, params: list) -> str:
+    """One row, computed once per search: the day; each alternative of each concept (a0_0,
+    a0_1, ...); the match for all concepts, any two and any one (exclusions applied); the
+    reader's own words without synonyms; the side-by-side phrase.
 
     The inner SELECT binds every parameter once, in order; the outer one only combines."""
-    inner = [f"{_concept(concept, params)} AS c{i}" for i, concept in enumerate(query.concepts)]
-    names = [f"c{i}" for i in range(len(query.concepts))]
-    typed = "positive"
+    params.append(day)
+    inner = ["%s::date AS day"]
+    concepts = []
+    for i, concept in enumerate(query.concepts):
+        names = []
+        for j, phrase in enumerate(concept.alternatives):
+            inner.append(f"{_phrase(phrase, params)} AS a{i}_{j}")
+            names.append(f"a{i}_{j}")
+        concepts.append("(" + " || ".join(names) + ")")
     if _has_synonyms(query):
         inner.append(" && ".join(_phrase(c.typed, params) for c in query.concepts) + " AS typed")
-        typed = "typed"
     excluded = ""
     if query.exclusions:
         inner.append("(" + " || ".join(_phrase(p, params) for p in query.exclusions) + ") AS x")
         excluded = " && !!x"
     together = _phrase(query.together, params) if query.together else "NULL::tsquery"
     inner.append(f"{together} AS together")
+    pairs = " || ".join(f"({a} && {b})" for a, b in combinations(concepts, 2)) or concepts[0]
     outer = [
-        f"{' && '.join(names)}{excluded} AS all_match",
-        f"({' || '.join(names)}){excluded} AS any_match",
-        f"{' && '.join(names)} AS positive",
-        f"{' || '.join(names)} AS highlight",
+        "day",
+        *(column.split(" AS ")[-1] for column in inner[1:] if " AS a" in column),
+        f"{' && '.join(concepts)}{excluded} AS all_match",
+        f"({' || '.join(concepts)}){excluded} AS any_match",
+        f"{' && '.join(concepts)} AS positive",
+        f"{' || '.join(concepts)} AS highlight",
+        f"({pairs}){excluded} AS two_match",
         "together",
-        *names,
+        "typed" if _has_synonyms(query) else "NULL::tsquery AS typed",
+        "x" if query.exclusions else "NULL::tsquery AS x",
+        *(f"{expression} AS c{i}" for i, expression in enumerate(concepts)),
     ]
-    if typed == "typed":
-        outer.append("typed")
     return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)}) AS t"
 
 
-def _has_synonyms(query: Query) -> bool:
-    return any(concept.synonyms for concept in query.concepts)
+def _document_matches(query: Query, mode: str) -> str:
+    """The condition for sections matching in `mode`, written so that PostgreSQL combines one
+    GIN scan per alternative (BitmapAnd/BitmapOr): a phrase like "child protection enquiry"
+    then costs what its rarest word costs, where one scan of the whole tsquery would read
+    every posting list of every alternative in full."""
+    if mode == TWO:
+        return "d.document @@ q.two_match"
+    concepts = [
+        "(" + " OR ".join(f"d.document @@ q.a{i}_{j}" for j in range(len(c.alternatives))) + ")"
+        for i, c in enumerate(query.concepts)
+    ]
+    condition = " AND ".join(concepts) if mode == ALL else "(" + " OR ".join(concepts) + ")"
+    if query.exclusions:
+        condition += " AND NOT coalesce(d.document @@ q.x, FALSE)"
+    return condition
 
 
-def _tier(vector: str, points: float, query: Query) -> str:
+def _f(points: float) -> str:
+    """A score constant as float8 (a bare 3.0 would make PostgreSQL add numerics)."""
+    return f"{points}::float8"
+
+
+def _tier(vector: str, points: float, query: Query, bonus: str = "") -> str:
     if _has_synonyms(query):
         return (
-            f"CASE WHEN {vector} @@ q.typed THEN {points}"
-            f" WHEN {vector} @@ q.positive THEN {points - THROUGH_SYNONYMS} ELSE 0 END"
+            f"CASE WHEN {vector} @@ q.typed THEN {_f(points)}{bonus}"
+            f" WHEN {vector} @@ q.positive THEN {_f(points - THROUGH_SYNONYMS)}{bonus}"
+            " ELSE 0 END"
         )
-    return f"CASE WHEN {vector} @@ q.positive THEN {points} ELSE 0 END"
+    return f"CASE WHEN {vector} @@ q.positive THEN {_f(points)}{bonus} ELSE 0 END"
 
 
-def _score(query: Query, any_concept: bool) -> str:
-    titles = "ts_filter(d.document, '{a,b,c}')"
-    if not any_concept:
+def _score(query: Query, mode: str) -> str:
+    if mode == ALL:
         # Cover density over all the concepts: closer together ranks higher.
-        return (
-            f"ts_rank_cd('{WEIGHTS}', d.document, q.positive, 32)"
-            f" + {_tier('d.heading', IN_SECTION_HEADING, query)}"
-            f" + {_tier(titles, IN_TITLE_OR_HEADING, query)}"
-            f" + CASE WHEN d.document @@ q.together THEN {SIDE_BY_SIDE} ELSE 0 END"
-            f" + CASE WHEN d.opening AND {titles} @@ q.positive THEN {OPENING} ELSE 0 END"
-            + (
-                f" + CASE WHEN d.document @@ q.typed THEN {AS_TYPED} ELSE 0 END"
-                if _has_synonyms(query)
-                else ""
-            )
-        )
-    # No section has every concept: more concepts first, a concept in a heading counting extra.
+        score = [
+            f"ts_rank_cd('{WEIGHTS}', d.document, q.positive, 32)",
+            _tier("d.heading", IN_SECTION_HEADING, query),
+            # With the title tier, the chapter's opening section is the best landing.
+            _tier("d.titles", IN_TITLE_OR_HEADING, query, f" + {_f(OPENING)} * d.opening::int"),
+            f"CASE WHEN d.document @@ q.together THEN {_f(SIDE_BY_SIDE)} ELSE 0 END",
+        ]
+        if _has_synonyms(query):
+            score.append(f"CASE WHEN d.document @@ q.typed THEN {_f(AS_TYPED)} ELSE 0 END")
+        return " + ".join(score)
+    # Widened: more concepts first, one in a heading counting extra.
     per_concept = " + ".join(
         f"(CASE WHEN d.document @@ q.c{i} THEN 4 ELSE 0 END"
-        f" + CASE WHEN {titles} @@ q.c{i} THEN 1 ELSE 0 END)"
+        f" + CASE WHEN d.titles @@ q.c{i} THEN 1 ELSE 0 END)::float8"
         for i in range(len(query.concepts))
     )
     return f"{per_concept} + ts_rank_cd('{WEIGHTS}', d.document, q.highlight, 32)"

@@ -2,9 +2,13 @@
 
 `search_fts` (created by this app's migration) has one row per indexed section, its rowid the
 section's id, with columns chapter (the chapter title), heading, context (the parent heading of
-a ### section) and body, plus the version's id (not indexed) for the "current on the day" join.
+a ### section) and body, plus (not indexed) the version's id for the "current on the day" join
+and whether the section opens its chapter.
 The tokenizer is 'porter unicode61 remove_diacritics 2': English stemming, case and accents
 folded.
+
+As on PostgreSQL, only a bounded number of candidates is ranked: at most CANDIDATES from each
+tier (heading matches, title or heading matches, any match), each read with FTS5 column filters.
 
 The reader's words reach FTS5 only inside double-quoted strings (FTS5's own quoting, with any
 quote doubled), bound as a parameter, so no operator (AND, OR, NOT, NEAR, *, :, ^, parentheses)
@@ -12,11 +16,15 @@ can come from the reader.
 """
 
 import difflib
+from itertools import combinations
 
 from django.db import connection
 
 from procedures.search.base import (
+    ALL,
     AS_TYPED,
+    CANDIDATES,
+    COUNT_LIMIT,
     IN_SECTION_HEADING,
     IN_TITLE_OR_HEADING,
     MARK_END,
@@ -24,6 +32,7 @@ from procedures.search.base import (
     OPENING,
     SIDE_BY_SIDE,
     THROUGH_SYNONYMS,
+    TWO,
     Found,
     IndexRow,
     RawHit,
@@ -37,7 +46,16 @@ SNIPPET_TOKENS = 24
 CURRENT = "v.effective_date <= %s AND (v.valid_until IS NULL OR v.valid_until > %s)"
 HEADINGS = "{heading context}"
 TITLES = "{chapter heading context}"
-MATCHING = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+# One FTS5 match, restricted to the candidates (FTS5 then checks only those rows).
+MATCHING = (
+    "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+    "AND rowid IN (SELECT section_id FROM candidates)"
+)
+MATCHES = f"""
+    SELECT f.rowid AS section_id FROM search_fts f
+    JOIN procedures_chapterversion v ON v.id = f.version_id
+    WHERE search_fts MATCH %s AND {CURRENT}
+"""
 NEAR_WORDS = 10
 NEARBY = 0.5  # PostgreSQL's cover density rewards closeness within its 0..1 relevance
 
@@ -74,22 +92,32 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_searchdocument")  # its trigger empties search_fts
 
-    def find(self, query, *, any_concept, day, offset, limit) -> Found:
-        match = _match(query, any_concept)
-        bonuses, bonus_params = _bonuses(query, any_concept)
+    def find(self, query, *, mode, day, offset, limit) -> Found:
+        match = _match(query, mode)
+        dates = [day.isoformat(), day.isoformat()]
+        tiers = _tiers(query, mode)
+        candidates = " UNION ".join(
+            [f"SELECT section_id FROM ({MATCHES} LIMIT {CANDIDATES})" for _ in tiers]
+            + [f"SELECT section_id FROM (SELECT section_id FROM matches LIMIT {CANDIDATES})"]
+        )
+        bonuses, bonus_params = _bonuses(query, mode)
         sql = f"""
-            WITH h AS (
+            WITH matches AS MATERIALIZED ({MATCHES} LIMIT {COUNT_LIMIT + 1}),
+            candidates AS MATERIALIZED ({candidates}),
+            h AS (
                 SELECT f.rowid AS section_id, -{BM25} AS relevance, v.number_key, f.opening
                 FROM search_fts f JOIN procedures_chapterversion v ON v.id = f.version_id
-                WHERE search_fts MATCH %s AND {CURRENT}
+                WHERE search_fts MATCH %s AND f.rowid IN (SELECT section_id FROM candidates)
             )
             SELECT h.section_id, h.relevance / (h.relevance + 1.0){bonuses} AS score,
-                   count(*) OVER () AS total
+                   (SELECT count(*) FROM matches) AS total, count(*) OVER () AS ranked
             FROM h
             ORDER BY score DESC, h.number_key, h.section_id
             LIMIT %s OFFSET %s
         """
-        params = [match, day.isoformat(), day.isoformat(), *bonus_params, limit, offset]
+        params = [match, *dates]
+        params += [value for tier in tiers for value in (tier, *dates)]
+        params += [match, *bonus_params, limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             ranked = cursor.fetchall()
@@ -98,9 +126,9 @@ class SqliteBackend:
             details = self._details(cursor, [row[0] for row in ranked], _any(query.concepts))
         return Found(
             total=ranked[0][2],
+            ranked=ranked[0][3],
             hits=tuple(
-                RawHit(section_id=section_id, score=float(score), **details[section_id])
-                for section_id, score, _total in ranked
+                RawHit(section_id=row[0], score=float(row[1]), **details[row[0]]) for row in ranked
             ),
         )
 
@@ -130,15 +158,11 @@ class SqliteBackend:
             for row in cursor.fetchall()
         }
 
-    def count(self, query, *, any_concept, day) -> int:
+    def count(self, query, *, mode, day, limit=COUNT_LIMIT) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""
-                SELECT count(*) FROM search_fts f
-                JOIN procedures_chapterversion v ON v.id = f.version_id
-                WHERE search_fts MATCH %s AND {CURRENT}
-                """,
-                [_match(query, any_concept), day.isoformat(), day.isoformat()],
+                f"SELECT count(*) FROM ({MATCHES} LIMIT {limit + 1})",
+                [_match(query, mode), day.isoformat(), day.isoformat()],
             )
             return cursor.fetchone()[0]
 
@@ -148,21 +172,40 @@ class SqliteBackend:
             cursor.execute(
                 "SELECT word FROM search_searchword "
                 "WHERE substr(word, 1, 1) = %s AND length(word) BETWEEN %s AND %s AND word <> %s "
-                "ORDER BY sections DESC",
+                "ORDER BY word",
                 [word[:1], len(word) - 2, len(word) + 2, word],
             )
             candidates = [row[0] for row in cursor.fetchall()]
         return difflib.get_close_matches(word, candidates, n=5, cutoff=0.75)
 
 
-def _match(query: Query, any_concept: bool) -> str:
-    expression = _any(query.concepts) if any_concept else _all(query.concepts)
+def _match(query: Query, mode: str) -> str:
+    if mode == ALL:
+        expression = _all(query.concepts)
+    elif mode == TWO:
+        expression = " OR ".join(
+            f"({_concept(a)} AND {_concept(b)})" for a, b in combinations(query.concepts, 2)
+        )
+    else:
+        expression = _any(query.concepts)
+    return _without_exclusions(expression, query)
+
+
+def _without_exclusions(expression: str, query: Query) -> str:
     if not query.exclusions:
         return expression
     return f"({expression}) NOT ({' OR '.join(_phrase(p) for p in query.exclusions)})"
 
 
-def _bonuses(query: Query, any_concept: bool) -> tuple[str, list]:
+def _tiers(query: Query, mode: str) -> list[str]:
+    """Where candidates come from, besides the first matches: heading matches, then title or
+    heading matches (every concept; widened, any)."""
+    wanted = _all(query.concepts) if mode == ALL else _any(query.concepts)
+    tiers = [f"{HEADINGS} : ({wanted})", f"{TITLES} : ({wanted})"]
+    return [_without_exclusions(tier, query) for tier in tiers]
+
+
+def _bonuses(query: Query, mode: str) -> tuple[str, list]:
     """The ranking tiers as SQL added to the score, each a membership test in one more FTS5
     match (FTS5 allows one MATCH per table scan, so each test is its own subquery)."""
     terms, params = [], []
@@ -171,8 +214,8 @@ def _bonuses(query: Query, any_concept: bool) -> tuple[str, list]:
         terms.append(f"CASE WHEN h.section_id IN ({MATCHING}) THEN {points} ELSE 0 END")
         params.append(expression)
 
-    if any_concept:
-        # No section has every concept: more concepts first, one in a heading counting extra.
+    if mode != ALL:
+        # Widened: more concepts first, one in a heading counting extra.
         for concept in query.concepts:
             when(_concept(concept), 4)
             when(f"{TITLES} : {_concept(concept)}", 1)

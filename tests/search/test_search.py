@@ -9,6 +9,8 @@ from django.db import connection
 
 from procedures import versions as versions_module
 from procedures.content import ContentInvalid
+from procedures.models import ChapterVersion, Section
+from procedures.search.base import COUNT_LIMIT
 from procedures.search.engine import PER_PAGE, search
 from procedures.search.models import SearchDocument, SearchWord
 from procedures.selectors import today
@@ -339,3 +341,38 @@ def test_deleting_index_rows_empties_the_engines_own_index(sample_manual):
         if connection.vendor == "sqlite":
             cursor.execute("SELECT count(*) FROM search_fts")
             assert cursor.fetchone()[0] == 0
+
+
+def test_broad_query_counts_to_a_limit_and_still_puts_heading_matches_first(manual):
+    sections = [(f"Part {i} {{#part-{i}}}", f"Zebras number {i}.") for i in range(1050)]
+    sections[900] = ("Zebras {#zebras}", "Where zebras live.")
+    manual.chapter("many", body(*sections), number="2.1")
+    manual.load()
+    results = search("zebras")
+    assert results.more_than_counted and results.total == COUNT_LIMIT
+    assert anchors(results)[0] == "many#zebras"  # far beyond the first matches, yet first
+    assert 1 < results.pages <= COUNT_LIMIT // PER_PAGE
+    last = search("zebras", page=10**6)
+    assert last.page == results.pages and last.hits
+
+
+def test_a_version_reopened_outside_the_loader_is_searchable_again(manual):
+    # E.g. a scheduled version withdrawn before its day: the one before it is current again.
+    manual.chapter("a", body(("One", "Zebras. " + FILLER)), number="2.1")
+    manual.chapter(
+        "a",
+        body(("One", "Giraffes. " + FILLER)),
+        number="2.1",
+        version=2,
+        effective=today() - datetime.timedelta(days=1),
+        summary="Giraffes.",
+    )
+    manual.load()
+    assert search("zebras").total == 0
+    second = ChapterVersion.objects.get(chapter__slug="a", number=2)
+    Section.objects.filter(version=second).delete()
+    second.related.clear()
+    second.delete()
+    ChapterVersion.objects.filter(chapter__slug="a", number=1).update(valid_until=None)
+    assert anchors(search("zebras")) == ["a#one"]
+    assert search("giraffes").total == 0

@@ -69,15 +69,6 @@ def _run(statements_by_vendor):
     return run
 
 
-def index_existing_sections(apps, schema_editor):
-    """A database that already holds a manual gets its index now."""
-    from procedures.search.index import rebuild_index
-
-    Section = apps.get_model("procedures", "Section")
-    if Section.objects.using(schema_editor.connection.alias).exists():
-        rebuild_index()
-
-
 class Migration(migrations.Migration):
     initial = True
 
@@ -121,5 +112,4 @@ class Migration(migrations.Migration):
             _run({"postgresql": POSTGRES_FORWARDS, "sqlite": SQLITE_FORWARDS}),
             _run({"postgresql": POSTGRES_BACKWARDS, "sqlite": SQLITE_BACKWARDS}),
         ),
-        migrations.RunPython(index_existing_sections, migrations.RunPython.noop),
     ]
