@@ -186,9 +186,10 @@ def _plain_concepts(pending, synonyms, ignored):
         if found:
             end_run()
             span, group = found
-            others = (Phrase(member) for member in group if phrase_key(member) != phrase_key(span))
+            others = [member for member in group if phrase_key(member) != phrase_key(span)]
             tokens = {word.token for word in pending[position : position + len(span)]}
-            concepts.append(Concept((Phrase(span, adjacent=len(tokens) == 1), *others)))
+            typed = Phrase(span, adjacent=len(tokens) == 1)
+            concepts.append(Concept((typed, *(Phrase(m) for m in _shortest(others, span)))))
             position += len(span)
             continue
         if run and run[-1].token != pending[position].token:
@@ -197,6 +198,25 @@ def _plain_concepts(pending, synonyms, ignored):
         position += 1
     end_run()
     return concepts
+
+
+def _shortest(members, typed):
+    """Members without those containing another or the typed words ("child criminal
+    exploitation" goes when "criminal exploitation" is there: it finds nothing more, and
+    costs a search)."""
+    keys = [phrase_key(member) for member in members]
+    everything = [*keys, phrase_key(typed)]
+
+    def contains(longer, shorter):
+        return len(shorter) < len(longer) and any(
+            longer[i : i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1)
+        )
+
+    return [
+        member
+        for member, key in zip(members, keys, strict=True)
+        if not any(contains(key, other) for other in everything)
+    ]
 
 
 def _synonym_at(pending, position, synonyms):

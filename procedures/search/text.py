@@ -26,8 +26,13 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", "".join(kept)).casefold()
 
 
+# "s.47", "s.17": a letter and a number written with a dot are one word, as "s47" is (apart,
+# the letter would be a stop word and PostgreSQL would search for any "47").
+LETTER_DOT_NUMBER = re.compile(r"\b([^\W\d_])\.(\d+)\b")
+
+
 def words(text: str) -> list[str]:
-    return WORD.findall(fold(text))
+    return WORD.findall(LETTER_DOT_NUMBER.sub(r"\1\2", fold(text)))
 
 
 def light_stem(word: str) -> str:
