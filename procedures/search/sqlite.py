@@ -1,14 +1,21 @@
-"""SQLite full-text search: an FTS5 table with porter stemming, bm25 ranking and snippets.
+"""SQLite full-text search: FTS5 tables with porter stemming, bm25 ranking and snippets.
 
-`search_fts` (created by this app's migration) has one row per indexed section, its rowid the
+`search_fts` (created by this app's migrations) has one row per indexed section, its rowid the
 section's id, with columns chapter (the chapter title), heading, context (the parent heading of
 a ### section) and body, plus (not indexed) the version's id for the "current on the day" join
-and whether the section opens its chapter.
-The tokenizer is 'porter unicode61 remove_diacritics 2': English stemming, case and accents
-folded.
+and whether the section opens its chapter. `search_fts_titles` holds the same rows without the
+body, so questions about headings read only headings. The tokenizer is
+'porter unicode61 remove_diacritics 2': English stemming, case and accents folded.
 
-As on PostgreSQL, only a bounded number of candidates is ranked: at most CANDIDATES from each
-tier (heading matches, title or heading matches, any match), each read with FTS5 column filters.
+FTS5 is fast at scans that stop after a limit and slow at testing chosen rows (about 0.2 ms a
+row), and bm25 reads every occurrence of the query's words to weigh them. So a search is a
+handful of scans, none of which grows with the manual: the first CANDIDATES current matches in
+the one scan that computes bm25; the heading and title tiers from the small titles table; and
+the other bonuses (words side by side, near each other, as typed) from scans limited to the
+rowids the first one covered. A section's score is the sum of the points of the scans that
+found it, plus its bm25 relevance. For a query with fewer matches than CANDIDATES (any query
+on a manual of a few hundred chapters) this ranks every match; for a broader one, it ranks the
+heading and title matches and the first matches.
 
 The reader's words reach FTS5 only inside double-quoted strings (FTS5's own quoting, with any
 quote doubled), bound as a parameter, so no operator (AND, OR, NOT, NEAR, *, :, ^, parentheses)
@@ -46,16 +53,30 @@ SNIPPET_TOKENS = 24
 CURRENT = "v.effective_date <= %s AND (v.valid_until IS NULL OR v.valid_until > %s)"
 HEADINGS = "{heading context}"
 TITLES = "{chapter heading context}"
-# One FTS5 match, restricted to the candidates (FTS5 then checks only those rows).
-MATCHING = (
-    "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-    "AND rowid IN (SELECT section_id FROM candidates)"
-)
 MATCHES = f"""
     SELECT f.rowid AS section_id FROM search_fts f
     JOIN procedures_chapterversion v ON v.id = f.version_id
     WHERE search_fts MATCH %s AND {CURRENT}
 """
+MAIN = f"""
+    SELECT f.rowid AS section_id, -{BM25} AS relevance
+    FROM search_fts f JOIN procedures_chapterversion v ON v.id = f.version_id
+    WHERE search_fts MATCH %s AND {CURRENT}
+"""
+RANGE = f"""
+    SELECT f.rowid AS section_id, 0.0 AS relevance, f.opening
+    FROM search_fts f JOIN procedures_chapterversion v ON v.id = f.version_id
+    WHERE search_fts MATCH %s AND {CURRENT}
+    AND f.rowid BETWEEN (SELECT lo FROM bounds) AND (SELECT hi FROM bounds)
+"""
+# The titles table's own bm25 is the relevance of sections found only there.
+TITLES_SCAN = f"""
+    SELECT t.rowid AS section_id, -bm25(search_fts_titles, 5.0, 10.0, 3.0) AS relevance,
+           t.opening
+    FROM search_fts_titles t JOIN procedures_chapterversion v ON v.id = t.version_id
+    WHERE search_fts_titles MATCH %s AND {CURRENT}
+"""
+EXCLUDED = "AND t.rowid NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
 NEAR_WORDS = 10
 NEARBY = 0.5  # PostgreSQL's cover density rewards closeness within its 0..1 relevance
 
@@ -88,36 +109,59 @@ class SqliteBackend:
                 ],
             )
 
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_fts_titles (rowid, chapter, heading, context, version_id, "
+                "opening) VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        row.section_id,
+                        row.chapter_title,
+                        row.heading,
+                        row.context,
+                        row.version_id,
+                        int(row.opening),
+                    )
+                    for row in rows
+                ],
+            )
+
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_searchdocument")  # its trigger empties search_fts
 
     def find(self, query, *, mode, day, offset, limit) -> Found:
-        match = _match(query, mode)
         dates = [day.isoformat(), day.isoformat()]
-        tiers = _tiers(query, mode)
-        candidates = " UNION ".join(
-            [f"SELECT section_id FROM ({MATCHES} LIMIT {CANDIDATES})" for _ in tiers]
-            + [f"SELECT section_id FROM (SELECT section_id FROM matches LIMIT {CANDIDATES})"]
-        )
-        bonuses, bonus_params = _bonuses(query, mode)
+        scans, params = [], []
+        for scan, scan_params, points in _sources(query, mode, dates):
+            scans.append(
+                f"SELECT section_id, {points} AS points, relevance, 0 AS main"
+                f" FROM ({scan} LIMIT {CANDIDATES})"
+            )
+            params += scan_params
         sql = f"""
             WITH matches AS MATERIALIZED ({MATCHES} LIMIT {COUNT_LIMIT + 1}),
-            candidates AS MATERIALIZED ({candidates}),
-            h AS (
-                SELECT f.rowid AS section_id, -{BM25} AS relevance, v.number_key, f.opening
-                FROM search_fts f JOIN procedures_chapterversion v ON v.id = f.version_id
-                WHERE search_fts MATCH %s AND f.rowid IN (SELECT section_id FROM candidates)
+            main AS MATERIALIZED ({MAIN} LIMIT {CANDIDATES}),
+            bounds AS MATERIALIZED (SELECT min(section_id) AS lo, max(section_id) AS hi FROM main),
+            found AS (
+                SELECT section_id, 0.0 AS points, relevance, 1 AS main FROM main
+                {"".join(f" UNION ALL {scan}" for scan in scans)}
+            ),
+            relevant AS (
+                SELECT section_id, sum(points) AS points,
+                       coalesce(max(CASE WHEN main = 1 THEN relevance END), max(relevance)) AS r
+                FROM found GROUP BY section_id
             )
-            SELECT h.section_id, h.relevance / (h.relevance + 1.0){bonuses} AS score,
-                   (SELECT count(*) FROM matches) AS total, count(*) OVER () AS ranked
-            FROM h
-            ORDER BY score DESC, h.number_key, h.section_id
+            SELECT s.section_id, s.points + s.r / (s.r + 1.0) AS score,
+                   (SELECT count(*) FROM matches), count(*) OVER () AS ranked
+            FROM relevant s
+            JOIN search_searchdocument d ON d.section_id = s.section_id
+            JOIN procedures_chapterversion v ON v.id = d.version_id
+            ORDER BY score DESC, v.number_key, s.section_id
             LIMIT %s OFFSET %s
         """
-        params = [match, *dates]
-        params += [value for tier in tiers for value in (tier, *dates)]
-        params += [match, *bonus_params, limit, offset]
+        match = _match(query, mode)
+        params = [match, *dates, match, *dates, *params, limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             ranked = cursor.fetchall()
@@ -197,54 +241,49 @@ def _without_exclusions(expression: str, query: Query) -> str:
     return f"({expression}) NOT ({' OR '.join(_phrase(p) for p in query.exclusions)})"
 
 
-def _tiers(query: Query, mode: str) -> list[str]:
-    """Where candidates come from, besides the first matches: heading matches, then title or
-    heading matches (every concept; widened, any)."""
-    wanted = _all(query.concepts) if mode == ALL else _any(query.concepts)
-    tiers = [f"{HEADINGS} : ({wanted})", f"{TITLES} : ({wanted})"]
-    return [_without_exclusions(tier, query) for tier in tiers]
+def _sources(query: Query, mode: str, dates: list) -> list[tuple[str, list, str]]:
+    """The scans besides the first matches: (SQL of the scan, its parameters, points)."""
+    match = _match(query, mode)
+    sources = []
 
+    def in_range(expression, points):
+        # Limited to the rowids the first scan covered: bounded work, rows that match.
+        sources.append((RANGE, [f"({expression}) AND ({match})", *dates], points))
 
-def _bonuses(query: Query, mode: str) -> tuple[str, list]:
-    """The ranking tiers as SQL added to the score, each a membership test in one more FTS5
-    match (FTS5 allows one MATCH per table scan, so each test is its own subquery)."""
-    terms, params = [], []
-
-    def when(expression, points):
-        terms.append(f"CASE WHEN h.section_id IN ({MATCHING}) THEN {points} ELSE 0 END")
-        params.append(expression)
+    def in_titles(expression, points):
+        # Exclusions are words anywhere in a section, so they are checked in the full table.
+        if query.exclusions:
+            exclusions = " OR ".join(_phrase(p) for p in query.exclusions)
+            sources.append((TITLES_SCAN + EXCLUDED, [expression, *dates, exclusions], points))
+        else:
+            sources.append((TITLES_SCAN, [expression, *dates], points))
 
     if mode != ALL:
         # Widened: more concepts first, one in a heading counting extra.
         for concept in query.concepts:
-            when(_concept(concept), 4)
-            when(f"{TITLES} : {_concept(concept)}", 1)
-        return "".join(f" + {term}" for term in terms), params
+            in_range(_concept(concept), "4.0")
+            in_range(f"{TITLES} : {_concept(concept)}", "1.0")
+        return sources
 
     positive = _all(query.concepts)
     typed = " AND ".join(_phrase(concept.typed) for concept in query.concepts)
     has_synonyms = any(concept.synonyms for concept in query.concepts)
+    through_synonyms = THROUGH_SYNONYMS if has_synonyms else 0.0
     for columns, points in ((HEADINGS, IN_SECTION_HEADING), (TITLES, IN_TITLE_OR_HEADING)):
         # With the title tier, the chapter's opening section is the best landing.
-        opening = f" + {OPENING} * h.opening" if columns == TITLES else ""
+        opening = f" + {OPENING} * opening" if columns == TITLES else ""
+        in_titles(f"{columns} : ({positive})", f"{points - through_synonyms}{opening}")
         if has_synonyms:
-            terms.append(
-                f"CASE WHEN h.section_id IN ({MATCHING}) THEN {points}{opening} "
-                f"WHEN h.section_id IN ({MATCHING}) THEN {points - THROUGH_SYNONYMS}{opening} "
-                "ELSE 0 END"
-            )
-            params += [f"{columns} : ({typed})", f"{columns} : ({positive})"]
-        else:
-            when(f"{columns} : ({positive})", f"{points}{opening}")
+            in_titles(f"{columns} : ({typed})", f"{through_synonyms}")
     if has_synonyms:
-        when(typed, AS_TYPED)
+        in_range(typed, f"{AS_TYPED}")
     if query.together:
-        when(_phrase(query.together), SIDE_BY_SIDE)
+        in_range(_phrase(query.together), f"{SIDE_BY_SIDE}")
     near = [_quoted(word) for word in query.words() if word not in STOP_WORDS]
     if len(near) > 1:
         # bm25 ignores word positions: reward the reader's words near each other.
-        when(f"NEAR({' '.join(near)}, {NEAR_WORDS})", NEARBY)
-    return "".join(f" + {term}" for term in terms), params
+        in_range(f"NEAR({' '.join(near)}, {NEAR_WORDS})", f"{NEARBY}")
+    return sources
 
 
 def _quoted(text: str) -> str:
