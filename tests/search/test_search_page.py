@@ -213,3 +213,12 @@ def test_random_input_never_breaks_search(sample_manual):
         results = engine.search(text, page=chooser.randint(1, 3))
         for hit in results.hits:
             assert "\ue000" not in hit.snippet and "\ue001" not in hit.snippet
+
+
+def test_a_broad_search_says_more_than_it_counted(client, manual):
+    sections = "".join(f"## Part {i} {{#part-{i}}}\n\nZebras {i}.\n\n" for i in range(1050))
+    manual.chapter("many", sections, number="2.1")
+    manual.load()
+    page = get(client, q="zebras")
+    assert "of more than <strong>1,000</strong> results for" in page
+    assert "The most relevant are shown first" in page
