@@ -69,7 +69,7 @@ def history(chapter: Chapter, on: datetime.date | None = None) -> list[ChapterVe
     """Versions that have taken effect by the day, newest first (scheduled ones are not yet)."""
     return list(
         ChapterVersion.objects.filter(chapter=chapter, effective_date__lte=on or today())
-        .select_related("release")
+        .select_related("chapter", "release")
         .defer("source", "html")
         .order_by("-number")
     )
@@ -78,13 +78,14 @@ def history(chapter: Chapter, on: datetime.date | None = None) -> list[ChapterVe
 def upcoming(chapter: Chapter, on: datetime.date | None = None) -> list[ChapterVersion]:
     return list(
         ChapterVersion.objects.filter(chapter=chapter, effective_date__gt=on or today())
+        .select_related("chapter")
         .defer("source", "html")
         .order_by("number")
     )
 
 
 def sections(version: ChapterVersion) -> list[Section]:
-    return list(version.sections.exclude(anchor="").only("anchor", "title", "level"))
+    return list(version.sections.exclude(anchor="").only("version_id", "anchor", "title", "level"))
 
 
 def related_chapters(version: ChapterVersion, on: datetime.date | None = None):
@@ -222,7 +223,7 @@ def versions_after(version: ChapterVersion) -> list[ChapterVersion]:
     """Every later version of the version's chapter, oldest first (scheduled ones included)."""
     return list(
         ChapterVersion.objects.filter(chapter_id=version.chapter_id, number__gt=version.number)
-        .select_related("release")
+        .select_related("chapter", "release")
         .defer("source", "html")
         .order_by("number")
     )

@@ -88,5 +88,14 @@ def test_chapter_html_is_stored_not_rendered_per_request(
     assert "Stored HTML" in page
 
 
+def test_chapter_page_queries_do_not_grow_with_sections_or_versions(
+    client, sample_manual, django_assert_max_num_queries
+):
+    # Online safety has 20 sections and 2 versions; a query per section or per version
+    # (as a lazy attribute in a template would cause) breaks this bound.
+    with django_assert_max_num_queries(8):
+        assert client.get("/chapters/online-safety/").status_code == 200
+
+
 def test_healthz(client, db):
     assert client.get("/healthz/").content == b"ok"
