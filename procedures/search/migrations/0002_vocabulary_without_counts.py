@@ -64,14 +64,6 @@ def _run(statements):
     return run
 
 
-def index_existing_sections(apps, schema_editor):
-    from procedures.search.index import rebuild_index
-
-    Section = apps.get_model("procedures", "Section")
-    if Section.objects.using(schema_editor.connection.alias).exists():
-        rebuild_index()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0001_initial"),
@@ -80,5 +72,4 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RemoveField(model_name="searchword", name="sections"),
         migrations.RunPython(_run(POSTGRES_FORWARDS), _run(POSTGRES_BACKWARDS)),
-        migrations.RunPython(index_existing_sections, migrations.RunPython.noop),
     ]
