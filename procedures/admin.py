@@ -29,6 +29,20 @@ admin.site.index_title = "Drafts, releases and the manual"
 # --- drafts ---------------------------------------------------------------------------------
 
 
+class ReadOnlyOncePublished:
+    """Published drafts and releases are history: nobody changes or deletes them."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
 class DraftForm(forms.ModelForm):
     class Meta:
         model = Draft
@@ -122,7 +136,7 @@ class DraftForm(forms.ModelForm):
 
 
 @admin.register(Draft)
-class DraftAdmin(admin.ModelAdmin):
+class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
     form = DraftForm
     change_form_template = "admin/procedures/draft/change_form.html"
     list_display = ["__str__", "status", "release", "created_by", "updated_at", "review_link"]
@@ -201,16 +215,6 @@ class DraftAdmin(admin.ModelAdmin):
     def review_link(self, obj):
         url = reverse("admin:procedures_draft_review", args=[obj.pk])
         return format_html('<a href="{}">Compare and publish</a>', url)
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_published:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_published:
-            return False
-        return super().has_delete_permission(request, obj)
 
     def get_changeform_initial_data(self, request):
         """'Draft the next version' links here with ?chapter=<id>: start from its latest text."""
@@ -440,7 +444,7 @@ class DraftInline(admin.TabularInline):
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
+class ReleaseAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
     change_form_template = "admin/procedures/release/change_form.html"
     list_display = ["name", "effective_date", "state", "published_by"]
     fields = ["name", "effective_date", "introduction"]
@@ -454,16 +458,6 @@ class ReleaseAdmin(admin.ModelAdmin):
         if obj.effective_date > selectors.today():
             return "Published, scheduled"
         return "Published"
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_published:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_published:
-            return False
-        return super().has_delete_permission(request, obj)
 
     def get_urls(self):
         view = self.admin_site.admin_view
