@@ -273,10 +273,10 @@ def _outgoing_links(source, first_line, own_slug):
 
 def _link_problems(links, targets, own_slug, own_anchors):
     for link in links:
-        if not link.slug:
+        if not link.slug and not link.anchor:
             yield Problem(link.line, "a cross-link needs a chapter: [[slug]] or [[slug#anchor]]")
             continue
-        if link.slug == own_slug:
+        if link.slug == own_slug:  # includes [[#anchor]] when the chapter's slug is unknown
             anchors = own_anchors
         elif link.slug in targets:
             anchors = targets[link.slug].anchors
@@ -291,7 +291,8 @@ def _link_problems(links, targets, own_slug, own_anchors):
             known = ", ".join(sorted(anchors)) or "none"
             yield Problem(
                 link.line,
-                f"cross-link to unknown section '#{link.anchor}' of '{link.slug}' "
+                f"cross-link to unknown section '#{link.anchor}' of "
+                f"{repr(link.slug) if link.slug else 'this chapter'} "
                 f"(its sections are: {known})",
             )
 
@@ -312,12 +313,14 @@ class CrossLinkProcessor(InlineProcessor):
         target = self.targets.get(slug)
         if not text:
             text = target.title if target else slug.replace("-", " ").capitalize()
-        if not slug:
+        if not slug and not anchor:
             element = etree.Element("span")
             element.text = text
             return element, m.start(0), m.end(0)
         element = etree.Element("a")
-        element.set("href", chapter_url(slug, anchor))
+        # [[#anchor]] in a text whose chapter is not known yet (the editor's live preview)
+        # still points at the section on the same page.
+        element.set("href", chapter_url(slug, anchor) if slug else f"#{anchor}")
         element.set("class", "govuk-link app-cross-link")
         element.text = text
         return element, m.start(0), m.end(0)

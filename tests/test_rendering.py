@@ -99,3 +99,12 @@ def test_code_examples_may_show_html_as_text():
     rendered = render_markdown("Use `<br>` sparingly.\n")
     assert rendered.problems == ()
     assert "&lt;br&gt;" in rendered.html
+
+
+def test_same_chapter_link_works_before_the_chapter_has_a_slug():
+    # The editor's live preview renders a draft without knowing its chapter.
+    rendered = render_markdown("See [[#later|below]].\n\n## Later {#later}\n\nText.\n", targets={})
+    assert '<a class="govuk-link app-cross-link" href="#later">below</a>' in rendered.html
+    assert rendered.problems == ()
+    missing = render_markdown("See [[#nowhere]].\n", targets={})
+    assert "unknown section '#nowhere'" in missing.problems[0].message
