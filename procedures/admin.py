@@ -29,6 +29,18 @@ admin.site.index_title = "Drafts, releases and the manual"
 # --- drafts ---------------------------------------------------------------------------------
 
 
+# Shown on a saved draft and never edited by hand: publishing fills them in.
+PUBLISHING_FIELDS = [
+    "based_on",
+    "status",
+    "created_by",
+    "authors_list",
+    "published_at",
+    "published_by",
+    "published_version_link",
+]
+
+
 class ReadOnlyOncePublished:
     """Published drafts and releases are history: nobody changes or deletes them."""
 
@@ -171,17 +183,7 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
             fieldsets.append(
                 (
                     "Publishing",
-                    {
-                        "fields": [
-                            "based_on",
-                            "status",
-                            "created_by",
-                            "authors_list",
-                            "published_at",
-                            "published_by",
-                            "published_version_link",
-                        ]
-                    },
+                    {"fields": PUBLISHING_FIELDS},
                 )
             )
         return fieldsets
@@ -189,16 +191,7 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [
-            "chapter",
-            "based_on",
-            "status",
-            "created_by",
-            "authors_list",
-            "published_at",
-            "published_by",
-            "published_version_link",
-        ]
+        return ["chapter", *PUBLISHING_FIELDS]
 
     @admin.display(description="Written or edited by")
     def authors_list(self, obj):
