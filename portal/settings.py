@@ -101,6 +101,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; waiting beats failing when the loader and a reader overlap.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
+
+def cache_from_url(url):
+    """CACHE_URL: redis://host:port/db (production: shared by every app server), db://table
+    (the embedded default: shared through the database by every process), locmem:// (one
+    process only) or dummy://."""
+    scheme, _, rest = url.partition("://")
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest or "portal_cache",
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"CACHE_URL {url!r}: use redis://, db://, locmem:// or dummy://")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or "db://portal_cache")}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -13,6 +13,7 @@ behind the lock).
 the admin preview and diff use it, so what a publisher reviews is what gets published.
 """
 
+import logging
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
@@ -25,9 +26,12 @@ from procedures.content import CHAPTER_NUMBER, SLUG, VersionRecord
 from procedures.diffing import Side
 from procedures.models import Chapter, ChapterSlug, ChapterVersion, Draft, Link, Release
 from procedures.rendering import LinkTarget, Rendered, render_markdown
+from procedures.signals import release_published
 from procedures.versions import VersionConflict, store_version
 
 PUBLISH_PERMISSION = "procedures.publish_draft"
+
+logger = logging.getLogger(__name__)
 
 
 class PublishingError(Exception):
@@ -229,7 +233,7 @@ def publish(*, by, draft: Draft | None = None, release: Release | None = None):
                 release.published_by = by
                 release.save(update_fields=["published_at", "published_by"])
                 if any(v.change != ChapterVersion.Change.MINOR for v in versions):
-                    _notify_after_commit(release)
+                    _announce_after_commit(release)
     except IntegrityError as error:
         raise PublishingError(
             "Nothing was published: another change got there first (an address or a version "
@@ -513,15 +517,14 @@ def _check_chapter_numbers(versions):
         )
 
 
-def _notify_after_commit(release):
-    """Email subscribers once the release is safely stored (never for minor corrections)."""
+def _announce_after_commit(release):
+    """Tell listeners (email updates) once the release is safely stored; never for minor
+    corrections. The release stays published whatever a listener does: failures are logged
+    (the updates app retries its own)."""
 
-    def send():
-        # Imported here: the updates app builds on this one, not the other way round.
-        from updates.notifications import notify_release
+    def announce():
+        for receiver, result in release_published.send_robust(sender=Release, release=release):
+            if isinstance(result, Exception):
+                logger.error("release %s: %r failed", release.pk, receiver, exc_info=result)
 
-        notify_release(release)
-
-    # robust: the release is published whatever the mail server does; failures are logged
-    # and the updates app retries them (send_release_emails).
-    transaction.on_commit(send, robust=True)
+    transaction.on_commit(announce, robust=True)

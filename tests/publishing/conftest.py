@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 
 from procedures import selectors
 from procedures.models import Chapter, Draft, Part, Release
+from procedures.signals import release_published
 
 BULLYING = """\
 ## What bullying is {#what-bullying-is}
@@ -145,3 +146,16 @@ def release(db):
         effective_date=datetime.date(2025, 6, 1),
         introduction="Changes to online safety and bullying.",
     )
+
+
+@pytest.fixture
+def announced():
+    """The releases announced through `release_published` during the test, in order."""
+    releases = []
+
+    def listen(sender, release, **kwargs):
+        releases.append(release)
+
+    release_published.connect(listen, dispatch_uid="tests.announced")
+    yield releases
+    release_published.disconnect(dispatch_uid="tests.announced")

@@ -113,41 +113,35 @@ def test_a_summary_is_required_unless_the_change_is_minor(
 
 
 def test_a_minor_correction_keeps_the_effective_date_and_notifies_nobody(
-    small_manual, draft_of, editor, publisher, monkeypatch, django_capture_on_commit_callbacks
+    small_manual, draft_of, editor, publisher, announced, django_capture_on_commit_callbacks
 ):
-    calls = []
-    monkeypatch.setattr("updates.notifications.notify_release", calls.append)
     draft = draft_of(
         "bullying", by=editor, minor=True, summary="", replace={"Listen": "Listen calmly"}
     )
     with django_capture_on_commit_callbacks(execute=True):
         (version,) = publish(by=publisher, draft=draft)
     assert version.effective_date == datetime.date(2024, 1, 1)
-    assert version.release is None and calls == []
+    assert version.release is None and announced == []
     assert version.summary == "Minor correction."
     assert selectors.current_version(version.chapter) == version
     assert [v.number for v in selectors.history(version.chapter)] == [2, 1]
 
 
 def test_a_change_published_on_its_own_is_announced_as_a_release(
-    small_manual, draft_of, editor, publisher, monkeypatch, django_capture_on_commit_callbacks
+    small_manual, draft_of, editor, publisher, announced, django_capture_on_commit_callbacks
 ):
-    calls = []
-    monkeypatch.setattr("updates.notifications.notify_release", calls.append)
     draft = draft_of("referrals", by=editor, summary="Out-of-hours number added.")
     with django_capture_on_commit_callbacks(execute=True):
         (version,) = publish(by=publisher, draft=draft)
     assert version.release.name.startswith("1.1 Referrals (")
     assert version.release.published_by == publisher
-    assert calls == [version.release]
+    assert announced == [version.release]
 
 
 def test_a_release_publishes_all_its_drafts_together(
-    small_manual, draft_of, new_chapter_draft, editor, publisher, release, monkeypatch,
+    small_manual, draft_of, new_chapter_draft, editor, publisher, release, announced,
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
-    calls = []
-    monkeypatch.setattr("updates.notifications.notify_release", calls.append)
     draft_of("online-safety", by=editor, release=release, summary="Sexting renamed.",
              replace={"## Sexting {#sexting}": "## Sharing nudes {#sexting}"})  # fmt: skip
     draft_of("bullying", by=editor, release=release, summary="Responding expanded.",
@@ -165,7 +159,7 @@ def test_a_release_publishes_all_its_drafts_together(
     assert release.published_at is not None
     assert {v.published_at for v in versions} == {release.published_at}
     assert release.published_by == publisher
-    assert calls == [release]
+    assert announced == [release]
     # A link to a chapter created in the same release is stored.
     bullying = ChapterVersion.objects.get(chapter__slug="bullying", number=2)
     assert bullying.links.filter(target__slug="county-lines").exists()
