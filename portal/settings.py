@@ -157,7 +157,7 @@ PORTAL_NAME = "Safeguarding Children Procedures"
 ALLOW_SELF_PUBLISH = env_flag("ALLOW_SELF_PUBLISH")
 
 # Admin preview must equal the public page, and markdownx's own renderer does not sanitise.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "procedures.rendering.render_preview"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "procedures.admin.preview.render_preview"
 MARKDOWNX_MEDIA_PATH = "markdownx/"  # uploads are not mounted; kept explicit for clarity
 
 EMAIL_BACKEND = os.environ.get(

@@ -5,8 +5,6 @@ and raised together as ContentInvalid, so a procedures manager fixes them in one
 The format is documented in content/README.md.
 """
 
-import datetime
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -15,33 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from procedures.rendering import LinkTarget, Rendered, render_markdown, source_hash
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CHAPTER_NUMBER = re.compile(r"^\d+(?:\.\d+)*$")
-CHANGES = ("new", "updated", "minor", "withdrawn")
-
-FIELDS = {
-    # name: (required, what to write)
-    "chapter": (True, 'the chapter number in quotes, e.g. chapter: "2.5"'),
-    "slug": (True, "the chapter's address: lowercase words joined by hyphens, e.g. online-safety"),
-    "title": (True, "the chapter title"),
-    "part": (True, "the number of a part listed in manual.yaml, e.g. part: 2"),
-    "version": (True, "the version number: 1 for the first, then 2, 3, ..."),
-    "effective": (True, "the date this version takes effect, as YYYY-MM-DD"),
-    "summary": (True, "what changed in this version, in plain words"),
-    "related": (False, "a list of related chapter slugs, e.g. related: [bullying, referrals]"),
-    "review": (False, "the next review date, as YYYY-MM-DD"),
-    "sample": (False, "true for sample content written for demonstration, else false"),
-    "minor": (
-        False,
-        "true for a minor correction (typo, link) that practitioners need not re-read",
-    ),
-    "withdrawn": (False, "true when this version withdraws the chapter"),
-    "withdrawn_reason": (False, "why the chapter was withdrawn"),
-    "replaced_by": (False, "the slug of the chapter to read instead"),
-    "release": (False, "the name of the release (from manual.yaml) this version belongs to"),
-}
+from procedures.records import FIELDS_BY_KEY, VersionRecord, as_date
+from procedures.rendering import LinkTarget, render_markdown
+from procedures.rules import SLUG, check_version
 
 
 class ContentInvalid(Exception):
@@ -49,15 +23,27 @@ class ContentInvalid(Exception):
         self.errors = list(errors)
         super().__init__("\n".join(str(error) for error in self.errors))
 
+    @property
+    def codes(self):
+        return [error.code for error in self.errors]
+
 
 @dataclass(frozen=True)
 class ContentError:
     path: str
     line: int
     message: str
+    code: str = field(default="", compare=False)
 
     def __str__(self):
         return f"{self.path}, line {self.line}: {self.message}"
+
+    @classmethod
+    def of(cls, problem, record):
+        """A version's problem, placed at its line in the record's file."""
+        line = problem.line or record.line_of(problem.field)
+        text = f"{problem.message}; {problem.fix}" if problem.fix else problem.message
+        return cls(record.path, line, text, problem.code)
 
 
 @dataclass(frozen=True)
@@ -69,54 +55,8 @@ class PartRecord:
 @dataclass(frozen=True)
 class ReleaseRecord:
     name: str
-    effective_date: datetime.date
+    effective_date: object
     introduction: str = ""
-
-
-@dataclass(frozen=True)
-class VersionRecord:
-    path: str
-    slug: str
-    number: int
-    chapter_number: str
-    title: str
-    part: int
-    effective_date: datetime.date
-    summary: str
-    change: str
-    body: str
-    body_line: int
-    related: tuple[str, ...] = ()
-    review_date: datetime.date | None = None
-    is_sample: bool = False
-    withdrawn_reason: str = ""
-    replaced_by: str = ""
-    release: str = ""
-    field_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
-    rendered: Rendered | None = field(default=None, compare=False, repr=False)
-
-    def line_of(self, key):
-        return self.field_lines.get(key, 1)
-
-    @property
-    def source_hash(self):
-        """Identity of the version's text and metadata, independent of file formatting."""
-        metadata = {
-            "chapter": self.chapter_number,
-            "slug": self.slug,
-            "title": self.title,
-            "part": self.part,
-            "version": self.number,
-            "effective": self.effective_date.isoformat(),
-            "summary": self.summary,
-            "change": self.change,
-            "related": list(self.related),
-            "review": self.review_date.isoformat() if self.review_date else None,
-            "sample": self.is_sample,
-            "withdrawn_reason": self.withdrawn_reason,
-            "replaced_by": self.replaced_by,
-        }
-        return source_hash(json.dumps(metadata, sort_keys=True) + "\n" + self.body)
 
 
 @dataclass(frozen=True)
@@ -150,7 +90,7 @@ def read_manual(
     root = Path(root)
     errors = []
     if not root.is_dir():
-        raise ContentInvalid([ContentError(str(root), 0, "no such content folder")])
+        raise ContentInvalid([ContentError(str(root), 0, "no such content folder", "no_folder")])
     title, parts, releases = _read_manual_file(root, errors)
     former_slugs = _read_former_slugs(root, errors)
     files = sorted(
@@ -163,9 +103,9 @@ def read_manual(
             versions.append(record)
         if progress:
             progress(index, len(files))
-    _check_tree(versions, parts, releases, errors)
+    _check_tree(versions, errors)
     _check_former_slugs(former_slugs, versions, errors)
-    versions = _render_all(versions, known_targets or {}, errors, former_slugs)
+    versions = _check_versions(versions, parts, releases, known_targets or {}, former_slugs, errors)
     if errors:
         raise ContentInvalid(sorted(set(errors), key=lambda e: (e.path, e.line, e.message)))
     return Manual(
@@ -181,7 +121,9 @@ def _read_manual_file(root, errors):
     path = root / "manual.yaml"
     shown = "manual.yaml"
     if not path.is_file():
-        errors.append(ContentError(shown, 0, "missing: the manual's title and its parts"))
+        errors.append(
+            ContentError(shown, 0, "missing: the manual's title and its parts", "no_manual_file")
+        )
         return "", {}, {}
     text = _decode(path, shown, errors)
     if text is None:
@@ -190,11 +132,15 @@ def _read_manual_file(root, errors):
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
         errors.append(
-            ContentError(shown, _yaml_line(error), f"not valid YAML: {_yaml_problem(error)}")
+            ContentError(
+                shown, _yaml_line(error), f"not valid YAML: {_yaml_problem(error)}", "bad_yaml"
+            )
         )
         return "", {}, {}
     if not isinstance(data, dict):
-        errors.append(ContentError(shown, 1, "should be a mapping with 'title' and 'parts'"))
+        errors.append(
+            ContentError(shown, 1, "should be a mapping with 'title' and 'parts'", "bad_manual")
+        )
         return "", {}, {}
     parts = {}
     for item in data.get("parts") or []:
@@ -203,25 +149,34 @@ def _read_manual_file(root, errors):
         line = _key_line(text, "- number", str(number)) or 1
         if not isinstance(number, int) or isinstance(number, bool) or not part_title:
             errors.append(
-                ContentError(shown, line, "each part needs a whole 'number' and a 'title'")
+                ContentError(
+                    shown, line, "each part needs a whole 'number' and a 'title'", "bad_part"
+                )
             )
         elif number in parts:
-            errors.append(ContentError(shown, line, f"part {number} is listed twice"))
+            errors.append(
+                ContentError(shown, line, f"part {number} is listed twice", "duplicate_part")
+            )
         else:
             parts[number] = PartRecord(number=number, title=str(part_title).strip())
     if not parts:
-        errors.append(ContentError(shown, 1, "list at least one part under 'parts'"))
+        errors.append(ContentError(shown, 1, "list at least one part under 'parts'", "no_parts"))
     releases = {}
     for item in data.get("releases") or []:
         try:
             release = ReleaseRecord(
                 name=str(item["name"]).strip(),
-                effective_date=_as_date(item["date"]),
+                effective_date=as_date(item["date"]),
                 introduction=str(item.get("introduction") or "").strip(),
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             errors.append(
-                ContentError(shown, 1, "each release needs a 'name' and a 'date' (YYYY-MM-DD)")
+                ContentError(
+                    shown,
+                    _key_line(text, "releases") or 1,
+                    "each release needs a 'name' and a 'date' (YYYY-MM-DD)",
+                    "bad_release",
+                )
             )
             continue
         releases[release.name] = release
@@ -233,23 +188,26 @@ def _read_former_slugs(root, errors):
     were renamed in the admin: `current-slug: [old-slug, ...]`."""
     path = root / "manual.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        text = path.read_text(encoding="utf-8-sig")
+        data = yaml.safe_load(text) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}  # _read_manual_file reports these
     if not isinstance(data, dict) or not data.get("former_slugs"):
         return {}
     mapping = data["former_slugs"]
-    line = _key_line(path.read_text(encoding="utf-8-sig"), "former_slugs") or 1
+    line = _key_line(text, "former_slugs") or 1
     what = "former_slugs should map a chapter's slug to a list of its old slugs"
     if not isinstance(mapping, dict):
-        errors.append(ContentError("manual.yaml", line, what))
+        errors.append(ContentError("manual.yaml", line, what, "bad_former_slugs"))
         return {}
     result = {}
     for current, olds in mapping.items():
         if not isinstance(olds, list) or not all(
             isinstance(old, str) and SLUG.match(old) for old in [current, *olds]
         ):
-            errors.append(ContentError("manual.yaml", line, f"{what} (see '{current}')"))
+            errors.append(
+                ContentError("manual.yaml", line, f"{what} (see '{current}')", "bad_former_slugs")
+            )
             continue
         result[current] = tuple(olds)
     return result
@@ -262,7 +220,10 @@ def _check_former_slugs(former_slugs, versions, errors):
         if current not in chapters:
             errors.append(
                 ContentError(
-                    "manual.yaml", 1, f"former_slugs names '{current}', which is not a chapter"
+                    "manual.yaml",
+                    1,
+                    f"former_slugs names '{current}', which is not a chapter",
+                    "unknown_former_slug_chapter",
                 )
             )
         for old in olds:
@@ -273,6 +234,7 @@ def _check_former_slugs(former_slugs, versions, errors):
                         1,
                         f"'{old}' is listed as a former slug of '{current}' but is a chapter's "
                         "slug itself: slugs are never reused",
+                        "former_slug_in_use",
                     )
                 )
             elif old in seen:
@@ -281,6 +243,7 @@ def _check_former_slugs(former_slugs, versions, errors):
                         "manual.yaml",
                         1,
                         f"'{old}' is listed as a former slug of both '{seen[old]}' and '{current}'",
+                        "former_slug_twice",
                     )
                 )
             seen[old] = current
@@ -297,6 +260,7 @@ def _decode(path, shown, errors):
                 shown,
                 line,
                 f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
+                "not_utf8",
             )
         )
         return None
@@ -311,14 +275,24 @@ def _read_version_file(path, root, errors):
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         errors.append(
-            ContentError(shown, 1, "must start with front matter: a line '---', the fields, '---'")
+            ContentError(
+                shown,
+                1,
+                "must start with front matter: a line '---', the fields, '---'",
+                "no_front_matter",
+            )
         )
         return None
     try:
         closing = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
         errors.append(
-            ContentError(shown, 1, "front matter is not closed: add a line '---' after it")
+            ContentError(
+                shown,
+                1,
+                "front matter is not closed: add a line '---' after it",
+                "front_matter_not_closed",
+            )
         )
         return None
     front = "\n".join(lines[1:closing])
@@ -330,121 +304,66 @@ def _read_version_file(path, root, errors):
                 shown,
                 _yaml_line(error) + 1,
                 f"front matter is not valid YAML: {_yaml_problem(error)}",
+                "bad_yaml",
             )
         )
         return None
     if not isinstance(meta, dict):
-        errors.append(ContentError(shown, 2, "front matter should be 'field: value' lines"))
+        errors.append(
+            ContentError(shown, 2, "front matter should be 'field: value' lines", "bad_yaml")
+        )
         return None
 
     def line_of(key):
-        front_line = _key_line(front, key)
+        front_line = _key_line(front, str(key))
         return front_line + 1 if front_line else 1  # +1: the opening '---' is line 1
-
-    before = len(errors)
-
-    def fail(key, message):
-        errors.append(ContentError(shown, line_of(key), message))
-
-    for key, (required, what) in FIELDS.items():
-        if required and (meta.get(key) is None or str(meta.get(key)).strip() == ""):
-            errors.append(ContentError(shown, 1, f"front matter is missing '{key}': {what}"))
-    for key in meta:
-        if key not in FIELDS:
-            fail(key, f"unknown field '{key}'; the fields are: {', '.join(FIELDS)}")
-    if len(errors) > before:
-        return None
-
-    slug = str(meta["slug"]).strip()
-    if not SLUG.match(slug):
-        fail("slug", f"slug '{slug}' should be lowercase words joined by hyphens")
-    folder = path.parent.name if path.parent != root else ""
-    if folder and path.parent.parent.name == "chapters" and folder != slug:
-        fail(
-            "slug",
-            f"slug '{slug}' does not match the folder '{folder}': a chapter's files live in "
-            "chapters/<slug>/, and a slug belongs to one chapter only",
-        )
-    chapter_number = str(meta["chapter"]).strip()
-    if not CHAPTER_NUMBER.match(chapter_number):
-        fail("chapter", f"chapter number '{chapter_number}' should look like 2.5")
-    part = meta["part"]
-    if not isinstance(part, int) or isinstance(part, bool):
-        fail("part", FIELDS["part"][1])
-    elif CHAPTER_NUMBER.match(chapter_number) and chapter_number.split(".")[0] != str(part):
-        fail(
-            "chapter",
-            f"chapter {chapter_number} should be in part {chapter_number.split('.')[0]}, "
-            f"not part {part}",
-        )
-    number = meta["version"]
-    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-        fail("version", FIELDS["version"][1])
-    elif re.fullmatch(r"v\d+", path.stem) and int(path.stem[1:]) != number:
-        fail(
-            "version",
-            f"the file is named {path.name} but says version {number}: "
-            f"set 'version: {int(path.stem[1:])}' or rename the file",
-        )
-    dates = {}
-    for key in ("effective", "review"):
-        if meta.get(key) is not None:
-            try:
-                dates[key] = _as_date(meta[key])
-            except (TypeError, ValueError):
-                fail(key, f"'{meta[key]}' is not a date; {FIELDS[key][1]}")
-    related = meta.get("related") or []
-    if not isinstance(related, list) or not all(isinstance(s, str) for s in related):
-        fail("related", FIELDS["related"][1])
-        related = []
-    flags = {}
-    for key in ("sample", "minor", "withdrawn"):
-        value = meta.get(key, False)
-        if not isinstance(value, bool):
-            fail(key, f"'{key}' should be true or false")
-        flags[key] = value is True
-    if len(errors) > before:
-        return None
 
     body_lines = lines[closing + 1 :]
     body = "\n".join(body_lines).strip("\n") + "\n"
     leading_blank = len(body_lines) - len("\n".join(body_lines).lstrip("\n").split("\n"))
-    if flags["withdrawn"]:
-        change = "withdrawn"
-    elif number == 1:
-        change = "new"
-    elif flags["minor"]:
-        change = "minor"
-    else:
-        change = "updated"
-    if not body.strip() and change != "withdrawn":
-        errors.append(
-            ContentError(shown, closing + 2, "the chapter body is empty; write the chapter text")
-        )
-        return None
-    return VersionRecord(
-        path=shown,
-        slug=slug,
-        number=number,
-        chapter_number=chapter_number,
-        title=str(meta["title"]).strip(),
-        part=part,
-        effective_date=dates["effective"],
-        summary=str(meta["summary"]).strip(),
-        change=change,
+    record, problems = VersionRecord.from_front_matter(
+        meta,
         body=body,
+        path=shown,
         body_line=closing + 2 + leading_blank,
-        related=tuple(related),
-        review_date=dates.get("review"),
-        is_sample=flags["sample"],
-        withdrawn_reason=str(meta.get("withdrawn_reason") or "").strip(),
-        replaced_by=str(meta.get("replaced_by") or "").strip(),
-        release=str(meta.get("release") or "").strip(),
         field_lines={key: line_of(key) for key in meta},
     )
+    for problem in problems:
+        line = 1 if problem.code == "missing_field" else line_of(_key_of(problem.field))
+        errors.append(ContentError(shown, line, str(problem), problem.code))
+    if record is None:
+        return None
+    folder = path.parent.name if path.parent != root else ""
+    if folder and path.parent.parent.name == "chapters" and folder != record.slug:
+        errors.append(
+            ContentError(
+                shown,
+                record.line_of("slug"),
+                f"slug '{record.slug}' does not match the folder '{folder}': a chapter's files "
+                "live in chapters/<slug>/, and a slug belongs to one chapter only",
+                "slug_not_folder",
+            )
+        )
+    if re.fullmatch(r"v\d+", path.stem) and int(path.stem[1:]) != record.number:
+        errors.append(
+            ContentError(
+                shown,
+                record.line_of("number"),
+                f"the file is named {path.name} but says version {record.number}: "
+                f"set 'version: {int(path.stem[1:])}' or rename the file",
+                "file_name_not_version",
+            )
+        )
+    return record
 
 
-def _check_tree(versions, parts, releases, errors):
+def _key_of(attr):
+    return next((key for key, spec in FIELDS_BY_KEY.items() if spec.attr == attr), attr)
+
+
+def _check_tree(versions, errors):
+    """Rules between the files of the tree: version numbering, dates in order, one number per
+    chapter."""
     by_slug = defaultdict(list)
     for version in versions:
         by_slug[version.slug].append(version)
@@ -455,10 +374,11 @@ def _check_tree(versions, parts, releases, errors):
                 errors.append(
                     ContentError(
                         version.path,
-                        version.line_of("version"),
+                        version.line_of("number"),
                         f"version {version.number} of chapter '{slug}' is also in "
                         f"{seen[version.number].path}: each chapter needs its own slug, "
                         "and each version number is used once",
+                        "duplicate_version",
                     )
                 )
             else:
@@ -471,27 +391,16 @@ def _check_tree(versions, parts, releases, errors):
             errors.append(
                 ContentError(
                     last.path,
-                    last.line_of("version"),
+                    last.line_of("number"),
                     f"chapter '{slug}' has versions {numbers} but no version "
                     f"{', '.join(map(str, missing))}: versions count 1, 2, 3 without gaps",
+                    "version_gap",
                 )
             )
-        ordered = [seen[n] for n in numbers]
-        for earlier, later in zip(ordered, ordered[1:], strict=False):
-            if later.effective_date < earlier.effective_date:
-                errors.append(
-                    ContentError(
-                        later.path,
-                        later.line_of("effective"),
-                        f"version {later.number} takes effect on {later.effective_date} "
-                        f"before version {earlier.number} ({earlier.effective_date}); "
-                        "later versions cannot take effect earlier",
-                    )
-                )
     latest = {slug: max(vs, key=lambda v: v.number) for slug, vs in by_slug.items()}
     by_number = defaultdict(list)
     for version in latest.values():
-        if version.change != "withdrawn":
+        if not version.withdrawn:
             by_number[version.chapter_number].append(version)
     for chapter_number, clashing in by_number.items():
         if len(clashing) > 1:
@@ -500,83 +409,54 @@ def _check_tree(versions, parts, releases, errors):
                 errors.append(
                     ContentError(
                         version.path,
-                        version.line_of("chapter"),
+                        version.line_of("chapter_number"),
                         f"chapter number {chapter_number} is also used by {others}; "
                         "give each chapter its own number",
+                        "duplicate_chapter_number",
                     )
                 )
-    for version in versions:
-        if parts and isinstance(version.part, int) and version.part not in parts:
-            errors.append(
-                ContentError(version.path, 1, f"part {version.part} is not listed in manual.yaml")
-            )
-        for related in version.related:
-            if related not in by_slug:
-                errors.append(
-                    ContentError(
-                        version.path,
-                        version.line_of("related"),
-                        f"related chapter '{related}' does not exist; check the slug",
-                    )
-                )
-        if version.replaced_by and version.replaced_by not in by_slug:
-            errors.append(
-                ContentError(
-                    version.path,
-                    version.line_of("replaced_by"),
-                    f"replaced_by chapter '{version.replaced_by}' does not exist",
-                )
-            )
-        if version.release and version.release not in releases:
-            errors.append(
-                ContentError(
-                    version.path,
-                    version.line_of("release"),
-                    f"release '{version.release}' is not listed in manual.yaml",
-                )
-            )
 
 
-def _render_all(versions, known_targets, errors, former_slugs=None):
-    latest = {}
+def _check_versions(versions, parts, releases, known_targets, former_slugs, errors):
+    """Render each version once and apply the version rules to it; returns the records with
+    their rendering."""
+    by_slug = defaultdict(list)
     for version in versions:
-        if version.slug not in latest or version.number > latest[version.slug].number:
-            latest[version.slug] = version
+        by_slug[version.slug].append(version)
+    for chapter_versions in by_slug.values():
+        chapter_versions.sort(key=lambda v: v.number)
+    latest = {slug: vs[-1] for slug, vs in by_slug.items()}
+    # The latest texts are rendered first, for their anchors: other chapters link to those.
     rendered_latest = {slug: render_markdown(v.body, slug=slug) for slug, v in latest.items()}
     targets = dict(known_targets)
     for slug, version in latest.items():
         targets[slug] = LinkTarget(
             slug=slug, title=version.title, anchors=rendered_latest[slug].anchors
         )
-    for current, olds in (former_slugs or {}).items():
+    for current, olds in former_slugs.items():
         for old in olds:
             if current in targets:
                 targets.setdefault(old, targets[current])  # old links still lead there
     result = []
-    for version in versions:
-        rendered = render_markdown(
-            version.body, targets=targets, slug=version.slug, first_line=version.body_line
-        )
-        for problem in rendered.problems:
-            if version.change == "withdrawn" and "body is empty" in problem.message:
-                continue
-            if latest[version.slug] is not version and problem.message.startswith(
-                "cross-link to unknown section"
-            ):
-                # An older version may link to a section removed since: it is history and
-                # cannot change (its link still leads to the chapter).
-                continue
-            errors.append(ContentError(version.path, problem.line, problem.message))
-        result.append(replace(version, rendered=rendered))
+    for slug, chapter_versions in by_slug.items():
+        previous = None
+        for version in chapter_versions:
+            rendered = render_markdown(
+                version.body, targets=targets, slug=version.slug, first_line=version.body_line
+            )
+            rendered, problems = check_version(
+                version,
+                rendered=rendered,
+                targets=targets,
+                previous=previous,
+                parts=parts if parts else None,
+                releases=releases,
+                is_latest=version is latest[slug],
+            )
+            errors.extend(ContentError.of(problem, version) for problem in problems)
+            result.append(replace(version, rendered=rendered))
+            previous = version
     return result
-
-
-def _as_date(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value).strip())
 
 
 def _key_line(text, key, value=None):

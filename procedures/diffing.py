@@ -334,21 +334,3 @@ def _details(old: Side, new: Side) -> list[Detail]:
         ("Read instead", old.replaced_by or "none", new.replaced_by or "none"),
     ]
     return [Detail(label, before, after) for label, before, after in pairs if before != after]
-
-
-def side_of_version(version) -> Side:
-    """A stored version as one side of a diff (reads its related chapters)."""
-    return Side(
-        label=f"Version {version.number}",
-        chapter_number=version.chapter_number,
-        title=version.title,
-        part=f"{version.part.number} {version.part.title}",
-        effective_date=version.effective_date,
-        html=version.html,
-        review_date=version.review_date,
-        related=tuple(sorted(chapter.slug for chapter in version.related.all())),
-        withdrawn=version.is_withdrawn,
-        withdrawn_reason=version.withdrawn_reason,
-        replaced_by=version.replaced_by.slug if version.replaced_by_id else "",
-        slug=version.chapter.slug,
-    )

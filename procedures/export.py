@@ -14,6 +14,7 @@ import yaml
 from django.conf import settings
 
 from procedures.models import Chapter, ChapterVersion, Part, Release
+from procedures.records import VersionRecord
 
 
 @dataclass
@@ -84,33 +85,9 @@ def manual_yaml() -> str:
 
 
 def version_file(version: ChapterVersion) -> str:
-    related = sorted(chapter.slug for chapter in version.related.all())
-    lines = [
-        "---",
-        f"chapter: {_quote(version.chapter_number)}",
-        f"slug: {_slug(version.chapter.slug)}",
-        f"title: {_quote(version.title)}",
-        f"part: {version.part.number}",
-        f"version: {version.number}",
-        f"effective: {version.effective_date.isoformat()}",
-        f"summary: {_quote(version.summary)}",
-        f"related: [{', '.join(map(_slug, related))}]",
-    ]
-    if version.review_date:
-        lines.append(f"review: {version.review_date.isoformat()}")
-    lines.append(f"sample: {'true' if version.is_sample else 'false'}")
-    if version.change == ChapterVersion.Change.MINOR:
-        lines.append("minor: true")
-    if version.change == ChapterVersion.Change.WITHDRAWN:
-        lines.append("withdrawn: true")
-    if version.withdrawn_reason:
-        lines.append(f"withdrawn_reason: {_quote(version.withdrawn_reason)}")
-    if version.replaced_by_id:
-        lines.append(f"replaced_by: {_slug(version.replaced_by.slug)}")
-    if version.release_id:
-        lines.append(f"release: {_quote(version.release.name)}")
-    lines.append("---")
-    body = version.source.strip("\n")
+    record = VersionRecord.from_version(version)
+    lines = ["---", *record.front_matter(quote=_quote, slug=_slug), "---"]
+    body = record.body.strip("\n")
     return "\n".join(lines) + "\n\n" + (body + "\n" if body else "")
 
 

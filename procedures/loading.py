@@ -6,13 +6,14 @@ that disagrees with one is an error, and versions published in the admin are nev
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.utils import timezone
 
-from procedures.content import ContentError, ContentInvalid, Manual, VersionRecord
+from procedures.content import ContentError, ContentInvalid, Manual
 from procedures.models import Chapter, ChapterSlug, ChapterVersion, Part, Release
+from procedures.records import VersionRecord
 from procedures.versions import store_version
 
 
@@ -130,9 +131,10 @@ def _chapter_for(slug, errors, first_record: VersionRecord):
             errors.append(
                 ContentError(
                     first_record.path,
-                    1,
+                    first_record.line_of("slug"),
                     f"slug '{slug}' belonged to a chapter now called '{alias.chapter.slug}'; "
                     "slugs are never reused: choose a new one",
+                    "slug_taken",
                 )
             )
             return None
@@ -159,6 +161,7 @@ def _sync_former_slugs(manual, chapters, errors):
                         1,
                         f"'{old}' is listed as a former slug of '{current}' but is the address "
                         f"of the chapter '{alias.chapter.slug}'; rename chapters in the admin",
+                        "former_slug_in_use",
                     )
                 )
 
@@ -168,30 +171,25 @@ def _same_version(record, stored):
     covers slugs as written, and a chapter renamed since (or related chapters listed in
     another order) changes the words but not the version."""
     version = (
-        ChapterVersion.objects.select_related("part", "replaced_by")
+        ChapterVersion.objects.select_related("chapter", "part", "replaced_by", "release")
         .prefetch_related("related")
         .get(pk=stored.pk)
     )
 
-    def chapter_of(slug):
-        alias = ChapterSlug.objects.filter(slug=slug).first()
-        return alias.chapter_id if alias else None
+    def current_slug(slug):
+        alias = ChapterSlug.objects.select_related("chapter").filter(slug=slug).first()
+        return alias.chapter.slug if alias else slug
 
-    return (
-        version.source == record.body
-        and version.chapter_number == record.chapter_number
-        and version.title == record.title
-        and version.part.number == record.part
-        and version.effective_date == record.effective_date
-        and version.summary == record.summary
-        and version.change == record.change
-        and version.review_date == record.review_date
-        and version.is_sample == record.is_sample
-        and version.withdrawn_reason == record.withdrawn_reason
-        and version.replaced_by_id
-        == (chapter_of(record.replaced_by) if record.replaced_by else None)
-        and {c.pk for c in version.related.all()} == {chapter_of(s) for s in record.related}
+    in_file = replace(
+        record,
+        slug=current_slug(record.slug),
+        related=tuple(sorted(current_slug(s) for s in record.related)),
+        replaced_by=current_slug(record.replaced_by) if record.replaced_by else "",
+        release="",
+        path="",
     )
+    stored_record = replace(VersionRecord.from_version(version), release="", path="")
+    return in_file.source_hash == stored_record.source_hash
 
 
 def _changed_version_error(record, stored):
@@ -205,4 +203,5 @@ def _changed_version_error(record, stored):
         "different text; stored versions never change: put the change in a new version "
         f"(v{record.number + 1}.md or later), or export the content first if the admin has "
         "newer versions",
+        "stored_version_changed",
     )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 
@@ -76,6 +77,42 @@ class Release(models.Model):
         return self.published_at is not None
 
 
+def today() -> datetime.date:
+    """The day in the portal's time zone (Europe/London): versions change at its midnight."""
+    return timezone.localdate()
+
+
+def valid_on(day: datetime.date, prefix: str = "") -> Q:
+    """Versions whose interval holds `day`; `prefix` reaches a version through a relation."""
+    return Q(**{f"{prefix}effective_date__lte": day}) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gt": day})
+    )
+
+
+class ChapterVersionQuerySet(models.QuerySet):
+    """The read rules, named: every page, search and publishing ask these."""
+
+    def newest(self):
+        """Each chapter's newest version, in effect or scheduled: what the next one follows."""
+        return self.filter(valid_until__isnull=True)
+
+    def valid_on(self, day: datetime.date):
+        """The versions in effect on the day (at most one per chapter)."""
+        return self.filter(valid_on(day))
+
+    def current(self):
+        """The versions practitioners read today."""
+        return self.valid_on(today())
+
+    def scheduled(self, after: datetime.date | None = None):
+        """Versions still to take effect after the day (today by default)."""
+        return self.filter(effective_date__gt=after or today())
+
+    def for_listing(self):
+        """Enough to list versions and link to them, without their text."""
+        return self.select_related("chapter").defer("source", "html")
+
+
 class ChapterVersion(models.Model):
     class Change(models.TextChoices):
         NEW = "new", "New chapter"
@@ -113,6 +150,8 @@ class ChapterVersion(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = ChapterVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["chapter", "-number"]
@@ -163,9 +202,6 @@ class ChapterVersion(models.Model):
     @property
     def is_withdrawn(self):
         return self.change == self.Change.WITHDRAWN
-
-    def is_valid_on(self, day: datetime.date) -> bool:
-        return self.effective_date <= day and (self.valid_until is None or day < self.valid_until)
 
 
 def number_key(chapter_number: str) -> str:
@@ -344,6 +380,34 @@ class Draft(models.Model):
     def is_published(self):
         return self.status == self.Status.PUBLISHED
 
-    @property
-    def next_number(self):
-        return (self.based_on or 0) + 1
+
+class AuditEntry(models.Model):
+    """Who did what to the manual, when, and exactly what content (its fingerprint).
+
+    Written in the same transaction as the action; never changed or deleted.
+    """
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", "Published a draft"
+        RELEASE = "release", "Published a release"
+        DISCARD = "discard", "Discarded a draft"
+        REBASE = "rebase", "Brought a draft up to date"
+
+    action = models.CharField(max_length=10, choices=Action.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    what = models.CharField(max_length=500)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    release = models.ForeignKey(
+        Release, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    versions = models.ManyToManyField(ChapterVersion, blank=True, related_name="audit_entries")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.what}"

@@ -1,31 +1,33 @@
-"""Publish a draft, or a release of drafts: check, then execute in one transaction, then record
-who published and when.
+"""Publish a draft or a release of drafts: check, then execute in one transaction, then record.
 
-`publish` is the only way a draft becomes a version. Every version is written by
-`procedures.versions.store_version`, which closes the previous version's interval and never
-alters or deletes an older version. Publishing is all or nothing: one problem in one draft of a
-release and nothing is published. Two publishers racing on one chapter cannot both win: the
-chapter row is locked, then the draft's `based_on` is compared with the chapter's latest
-version, so the loser is told the chapter moved on (and the unique version numbers stand
-behind the lock).
+`publish` is the only way a draft becomes a version (Wagtail's publish action has the same
+three steps). Every version is written by `procedures.versions.store_version`, which closes the
+previous version's interval and never alters an older version. Publishing is all or nothing:
+one problem in one draft of a release and nothing is published. Two publishers racing on one
+chapter cannot both win: the chapter rows are locked, then each draft's `based_on` is compared
+with its chapter's latest version, so the loser is told the chapter moved on.
 
-`prepare` shows what publishing a draft would store (its record, rendered HTML and problems);
-the admin preview and diff use it, so what a publisher reviews is what gets published.
+Each action (publish, release, discard, rebase) leaves an `AuditEntry` in its transaction, and
+a published release is announced through `signals.release_published` once committed.
 """
 
 import logging
-from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from procedures import selectors
-from procedures.content import CHAPTER_NUMBER, SLUG, VersionRecord
-from procedures.diffing import Side
-from procedures.models import Chapter, ChapterSlug, ChapterVersion, Draft, Link, Release
-from procedures.rendering import LinkTarget, Rendered, render_markdown
+from procedures.drafts import fingerprint, prepare_all
+from procedures.models import (
+    AuditEntry,
+    Chapter,
+    ChapterSlug,
+    ChapterVersion,
+    Draft,
+    Release,
+)
+from procedures.rules import day
 from procedures.signals import release_published
 from procedures.versions import VersionConflict, store_version
 
@@ -37,155 +39,22 @@ logger = logging.getLogger(__name__)
 class PublishingError(Exception):
     """Nothing was published; the message says why and what to do.
 
-    `moved_on` holds the drafts whose chapter gained a version since they were started.
+    `problems` lists each draft's problems as lines; `moved_on` holds the drafts whose chapter
+    gained a version since they were started.
     """
 
-    def __init__(self, message, *, moved_on=()):
+    def __init__(self, message, *, problems=(), codes=(), moved_on=()):
         super().__init__(message)
+        self.problems = tuple(problems)
+        self.codes = tuple(codes)  # the problems' codes (procedures.problems), for callers
         self.moved_on = tuple(moved_on)
 
-
-@dataclass
-class Prepared:
-    """A draft as it would be published now."""
-
-    draft: Draft
-    previous: ChapterVersion | None  # the chapter's latest version, if any
-    record: VersionRecord
-    rendered: Rendered
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def slug(self):
-        return self.record.slug
-
-    def as_version(self) -> ChapterVersion:
-        """An unsaved version for showing the draft with the public chapter template."""
-        draft = self.draft
-        chapter = draft.chapter or Chapter(slug=self.slug)
-        if draft.chapter and chapter.slug != self.slug:
-            chapter = Chapter(pk=chapter.pk, slug=self.slug)
-        return ChapterVersion(
-            chapter=chapter,
-            number=self.record.number,
-            change=self.record.change,
-            chapter_number=self.record.chapter_number,
-            title=self.record.title,
-            part=draft.part,
-            effective_date=self.record.effective_date,
-            summary=self.record.summary,
-            review_date=self.record.review_date,
-            is_sample=self.record.is_sample,
-            withdrawn_reason=self.record.withdrawn_reason,
-            replaced_by=draft.replaced_by,
-            source=self.record.body,
-            html=self.rendered.html,
-        )
-
-    def side(self) -> Side:
-        draft = self.draft
-        return Side(
-            label="This draft",
-            chapter_number=self.record.chapter_number,
-            title=self.record.title,
-            part=f"{draft.part.number} {draft.part.title}",
-            effective_date=self.record.effective_date,
-            html=self.rendered.html,
-            review_date=self.record.review_date,
-            related=self.record.related,
-            withdrawn=self.record.change == ChapterVersion.Change.WITHDRAWN,
-            withdrawn_reason=self.record.withdrawn_reason,
-            replaced_by=self.record.replaced_by,
-            slug=self.slug,
-        )
-
-
-def prepare(draft: Draft) -> Prepared:
-    """What publishing `draft` on its own now would store, with every problem that would
-    stop it."""
-    return prepare_all([draft], release=draft.release)[0]
-
-
-def _prepare_one(draft: Draft, *, targets, previous=None, release=None) -> Prepared:
-    if previous is None and draft.chapter_id:
-        previous = (
-            ChapterVersion.objects.filter(chapter_id=draft.chapter_id, valid_until__isnull=True)
-            .select_related("chapter", "part", "published_by", "replaced_by")
-            .first()
-        )
-    release = release or draft.release
-    record = _record(draft, previous, release)
-    withdrawn = record.change == ChapterVersion.Change.WITHDRAWN
-    rendered = render_markdown(record.body, targets=targets, slug=record.slug)
-    problems = [
-        f"line {problem.line} of the text: {problem.message}"
-        for problem in rendered.problems
-        if not (withdrawn and "body is empty" in problem.message)
-    ]
-    problems = _draft_problems(draft, record, previous) + problems
-    if withdrawn:
-        rendered = replace(rendered, html="", sections=(), links=(), text="")
-    return Prepared(
-        draft=draft,
-        previous=previous,
-        record=record,
-        rendered=rendered,
-        problems=[f"{_name(draft)}: {problem}" for problem in problems],
-    )
-
-
-def prepare_all(drafts, *, previous_by_chapter=None, release=None) -> list[Prepared]:
-    """Prepare drafts to be published together: they may link to each other's sections."""
-    targets = dict(selectors.link_targets())
-    first_pass = []
-    for draft in drafts:
-        previous = (previous_by_chapter or {}).get(draft.chapter_id)
-        prepared = _prepare_one(draft, targets={}, previous=previous, release=release)
-        first_pass.append(prepared)
-        targets[prepared.slug] = LinkTarget(
-            slug=prepared.slug, title=prepared.record.title, anchors=prepared.rendered.anchors
-        )
-    prepared = [
-        _prepare_one(p.draft, targets=targets, previous=p.previous, release=release)
-        for p in first_pass
-    ]
-    _check_removed_sections(prepared)
-    return prepared
-
-
-def _check_removed_sections(prepared):
-    """A draft may not remove a section that another chapter's latest text links to (unless
-    that chapter's draft in the same release stops linking to it): links stay unbroken."""
-    in_batch = {p.draft.chapter_id for p in prepared if p.draft.chapter_id}
-    for each in prepared:
-        if each.previous is None:
-            continue
-        before = set(each.previous.sections.exclude(anchor="").values_list("anchor", flat=True))
-        removed = before - set(each.rendered.anchors)
-        if not removed:
-            continue
-        incoming = (
-            Link.objects.filter(
-                target_id=each.draft.chapter_id,
-                anchor__in=removed,
-                version__valid_until__isnull=True,
-            )
-            .exclude(version__chapter_id__in=in_batch)
-            .select_related("version")
-            .order_by("version__number_key", "anchor")
-        )
-        for link in incoming:
-            source = link.version
-            each.problems.append(
-                f"{_name(each.draft)}: it removes the section '#{link.anchor}', which "
-                f"{source.chapter_number} {source.title} links to; keep that section's anchor, "
-                "or change that chapter in the same release"
-            )
+    def lines(self):
+        return [str(self.args[0]), *self.problems]
 
 
 def can_publish(user, draft: Draft) -> str:
-    """Why `user` may not publish `draft` ("" when they may), without touching the database
-    beyond the draft's authors."""
+    """Why `user` may not publish `draft` ("" when they may)."""
     if not user.has_perm(PUBLISH_PERMISSION):
         return "Only a publisher can publish."
     if not getattr(settings, "ALLOW_SELF_PUBLISH", False) and _is_author(user, draft):
@@ -208,32 +77,16 @@ def publish(*, by, draft: Draft | None = None, release: Release | None = None):
         raise PublishingError("Only a publisher can publish. Ask a publisher to review it.")
     try:
         with transaction.atomic():
-            release, drafts = _lock_drafts(draft, release)
-            for each in drafts:
-                reason = can_publish(by, each)
-                if reason:
-                    raise PublishingError(f"Nothing was published. {reason}")
-            previous = _lock_chapters(drafts)
-            _check_moved_on(drafts, previous)
-            prepared = prepare_all(drafts, previous_by_chapter=previous, release=release)
-            problems = [problem for each in prepared for problem in each.problems]
-            if problems:
-                raise PublishingError(
-                    "Nothing was published: fix these problems in the draft"
-                    f"{'s' if len(drafts) > 1 else ''} first.\n" + "\n".join(problems)
-                )
-            now = timezone.now()
-            if release is None and not drafts[0].minor:
-                # A change published on its own is still announced like any release.
-                release = _release_for(prepared[0], now)
-                prepared = [replace(prepared[0], record=_with_release(prepared[0], release))]
-            versions = _store_all(prepared, release, by, now)
-            if release is not None:
-                release.published_at = now
-                release.published_by = by
-                release.save(update_fields=["published_at", "published_by"])
-                if any(v.change != ChapterVersion.Change.MINOR for v in versions):
-                    _announce_after_commit(release)
+            release, drafts, prepared = _check(by, draft, release)
+            versions, release = _execute(by, release, prepared)
+            _record(
+                AuditEntry.Action.RELEASE if draft is None else AuditEntry.Action.PUBLISH,
+                by=by,
+                what=str(release) if draft is None else str(drafts[0]),
+                fingerprint=fingerprint(prepared),
+                release=release,
+                versions=versions,
+            )
     except IntegrityError as error:
         raise PublishingError(
             "Nothing was published: another change got there first (an address or a version "
@@ -244,67 +97,63 @@ def publish(*, by, draft: Draft | None = None, release: Release | None = None):
     return versions
 
 
-# --- checks ---------------------------------------------------------------------------------
+def rebase(*, by, draft: Draft) -> int:
+    """After its chapter moved on: the editor confirms the draft includes what changed since,
+    and the draft is now based on the latest version. Returns that version's number."""
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        if draft.is_published or draft.chapter_id is None:
+            raise PublishingError("Only an unpublished amendment can be brought up to date.")
+        latest = ChapterVersion.objects.newest().get(chapter_id=draft.chapter_id)
+        draft.based_on = latest.number
+        draft.save(update_fields=["based_on", "updated_at"])
+        draft.authors.add(by)
+        _record(AuditEntry.Action.REBASE, by=by, what=f"{draft} onto version {latest.number}")
+    return latest.number
 
 
-def _name(draft):
-    return f"{draft.chapter_number} {draft.title}".strip() or f"draft {draft.pk}"
+def discard(*, by, draft: Draft) -> None:
+    """Delete an unpublished draft; the audit keeps who did it and what it held."""
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        if draft.is_published:
+            raise PublishingError("A published draft is history: it cannot be discarded.")
+        (prepared,) = prepare_all([draft])
+        _record(
+            AuditEntry.Action.DISCARD, by=by, what=str(draft), fingerprint=fingerprint([prepared])
+        )
+        draft.delete()
+
+
+# --- check ----------------------------------------------------------------------------------
+
+
+def _check(by, draft, release):
+    """Lock what is to be published and find every reason not to. Returns the release, the
+    drafts and what each would store."""
+    release, drafts = _lock_drafts(draft, release)
+    for each in drafts:
+        reason = can_publish(by, each)
+        if reason:
+            raise PublishingError(f"Nothing was published. {reason}")
+    previous = _lock_chapters(drafts)
+    _check_moved_on(drafts, previous)
+    prepared = prepare_all(drafts, previous_by_chapter=previous, release=release)
+    problems = [line for each in prepared for line in each.messages()]
+    if problems:
+        raise PublishingError(
+            "Nothing was published: fix these problems in the draft"
+            f"{'s' if len(drafts) > 1 else ''} first.",
+            problems=problems,
+            codes=[problem.code for each in prepared for problem in each.problems],
+        )
+    return release, drafts, prepared
 
 
 def _is_author(user, draft):
     if draft.created_by_id == user.pk:
         return True
     return draft.pk is not None and draft.authors.filter(pk=user.pk).exists()
-
-
-def _draft_problems(draft, record, previous):
-    problems = []
-    if not draft.title.strip():
-        problems.append("the title is empty")
-    if not CHAPTER_NUMBER.match(record.chapter_number):
-        problems.append(f"chapter number '{record.chapter_number}' should look like 2.5")
-    elif record.chapter_number.split(".")[0] != str(draft.part.number):
-        problems.append(
-            f"chapter {record.chapter_number} should be in part "
-            f"{record.chapter_number.split('.')[0]}, not part {draft.part.number}"
-        )
-    if not SLUG.match(record.slug):
-        problems.append(
-            f"the web address '{record.slug}' should be lowercase words joined by hyphens"
-        )
-    else:
-        alias = ChapterSlug.objects.filter(slug=record.slug).select_related("chapter").first()
-        if alias is not None and alias.chapter_id != draft.chapter_id:
-            problems.append(
-                f"the web address '{record.slug}' belongs to the chapter now at "
-                f"/chapters/{alias.chapter.slug}/; addresses are never reused, choose another"
-            )
-    if draft.chapter_id is None:
-        if draft.minor:
-            problems.append("a new chapter cannot be a minor correction")
-        if draft.withdraw:
-            problems.append("a new chapter cannot be withdrawn")
-    elif previous is None:
-        problems.append("the chapter has no published version to amend")
-    if not draft.minor and not record.summary:
-        problems.append("write an amendment summary (or mark the change as minor)")
-    if draft.minor and draft.withdraw:
-        problems.append("a withdrawal cannot be a minor correction")
-    if draft.withdraw:
-        if not record.withdrawn_reason:
-            problems.append("say why the chapter is withdrawn")
-        if draft.replaced_by_id and draft.replaced_by_id == draft.chapter_id:
-            problems.append("a withdrawn chapter cannot be replaced by itself")
-    if previous is not None and record.effective_date < previous.effective_date:
-        problems.append(
-            f"it would take effect on {_day(record.effective_date)}, before version "
-            f"{previous.number} ({_day(previous.effective_date)}); choose that day or later"
-        )
-    return problems
-
-
-def _day(value):
-    return f"{value.day} {value:%B %Y}"
 
 
 def _lock_drafts(draft, release):
@@ -343,7 +192,8 @@ def _lock_chapters(drafts):
     chapter_ids = sorted({d.chapter_id for d in drafts if d.chapter_id})
     list(Chapter.objects.select_for_update().filter(pk__in=chapter_ids).order_by("pk"))
     latest = (
-        ChapterVersion.objects.filter(chapter_id__in=chapter_ids, valid_until__isnull=True)
+        ChapterVersion.objects.newest()
+        .filter(chapter_id__in=chapter_ids)
         .select_related("chapter", "part", "published_by", "replaced_by")
         .order_by()
     )
@@ -364,7 +214,7 @@ def _check_moved_on(drafts, previous):
         when = timezone.localtime(latest.published_at)
         lines.append(
             f"{latest.chapter_number} {latest.title} moved on while the draft was being "
-            f"prepared: version {latest.number} was published on {_day(when)} at "
+            f"prepared: version {latest.number} was published on {day(when)} at "
             f"{when:%H:%M}{by}, and the draft is based on version {draft.based_on}."
         )
     raise PublishingError(
@@ -375,82 +225,39 @@ def _check_moved_on(drafts, previous):
     )
 
 
-# --- building and storing -------------------------------------------------------------------
+# --- execute --------------------------------------------------------------------------------
 
 
-def normalise_body(body: str) -> str:
-    """The body as the content files hold it, so an export reads back identically."""
-    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(lines).strip("\n") + "\n"
+def _execute(by, release, prepared):
+    now = timezone.now()
+    if release is None and not prepared[0].record.minor:
+        # A change published on its own is still announced like any release.
+        release = _release_for(prepared[0].record)
+    versions = _store_all(prepared, release, by, now)
+    _check_chapter_numbers(versions)
+    if release is not None:
+        release.published_at = now
+        release.published_by = by
+        release.save(update_fields=["published_at", "published_by"])
+        if any(v.change != ChapterVersion.Change.MINOR for v in versions):
+            _announce_after_commit(release)
+    return versions, release
 
 
-def _record(draft, previous, release) -> VersionRecord:
-    if draft.withdraw:
-        change = ChapterVersion.Change.WITHDRAWN
-    elif previous is None:
-        change = ChapterVersion.Change.NEW
-    elif draft.minor:
-        change = ChapterVersion.Change.MINOR
-    else:
-        change = ChapterVersion.Change.UPDATED
-    if draft.minor and previous is not None:
-        effective = previous.effective_date  # a correction keeps the date practitioners know
-    else:
-        effective = (
-            draft.effective_date
-            or (release.effective_date if release else None)
-            or selectors.today()
-        )
-    chapter = draft.chapter
-    slug = (draft.slug or "").strip() or (chapter.slug if chapter else "")
-    related = (
-        sorted(c.slug for c in draft.related.all() if c.pk != draft.chapter_id) if draft.pk else []
-    )
-    return VersionRecord(
-        path="",
-        slug=slug,
-        number=previous.number + 1 if previous else 1,
-        chapter_number=draft.chapter_number.strip(),
-        title=draft.title.strip(),
-        part=draft.part.number,
-        effective_date=effective,
-        # Every version says something in the history, even a typo fix nobody described.
-        summary=draft.summary.strip() or ("Minor correction." if draft.minor else ""),
-        change=change,
-        body="\n" if draft.withdraw else normalise_body(draft.body),
-        body_line=1,
-        related=tuple(related),
-        review_date=draft.review_date,
-        is_sample=previous.is_sample if previous else False,
-        withdrawn_reason=draft.withdrawn_reason.strip() if draft.withdraw else "",
-        replaced_by=draft.replaced_by.slug if draft.withdraw and draft.replaced_by else "",
-        release=release.name if release else "",
-    )
-
-
-def _with_release(prepared, release):
-    return replace(prepared.record, release=release.name)
-
-
-def _release_for(prepared, now):
+def _release_for(record):
     """The release that announces a change published on its own."""
-    record = prepared.record
-    base = f"{record.chapter_number} {record.title}"[:150] + f" ({_day(record.effective_date)})"
+    base = f"{record.chapter_number} {record.title}"[:150] + f" ({day(record.effective_date)})"
     name, suffix = base, 2
     while Release.objects.filter(name=name).exists():
         name, suffix = f"{base} {suffix}", suffix + 1
     return Release.objects.create(
-        name=name,
-        effective_date=record.effective_date,
-        introduction=record.summary,
+        name=name, effective_date=record.effective_date, introduction=record.summary
     )
 
 
 def _store_all(prepared, release, by, now):
     # Chapters first (new ones, renames), so cross-links between drafts of one release resolve.
-    chapters = {}
-    for each in prepared:
-        chapters[each.draft.pk] = _chapter_for(each)
+    chapters = {each.draft.pk: _chapter_for(each) for each in prepared}
     by_slug = {chapter.slug: chapter for chapter in chapters.values()}
     versions = []
     for each in prepared:
@@ -461,7 +268,7 @@ def _store_all(prepared, release, by, now):
             record=each.record,
             rendered=each.rendered,
             part=draft.part,
-            release=release if each.record.release else None,
+            release=release,
             chapters_by_slug=by_slug,
             published_at=now,
             published_by=by,
@@ -469,13 +276,12 @@ def _store_all(prepared, release, by, now):
         Draft.objects.filter(pk=draft.pk).update(
             status=Draft.Status.PUBLISHED,
             chapter=chapter,
-            release=release if each.record.release else None,
+            release=release,
             published_version=version,
             published_at=now,
             published_by=by,
         )
         versions.append(version)
-    _check_chapter_numbers(versions)
     return versions
 
 
@@ -498,18 +304,15 @@ def _chapter_for(prepared):
 
 def _check_chapter_numbers(versions):
     numbers = {v.chapter_number for v in versions if v.change != ChapterVersion.Change.WITHDRAWN}
-    clashes = (
-        ChapterVersion.objects.filter(valid_until__isnull=True, chapter_number__in=numbers)
+    in_use = (
+        ChapterVersion.objects.newest()
+        .filter(chapter_number__in=numbers)
         .exclude(change=ChapterVersion.Change.WITHDRAWN)
-        .values("chapter_number")
-        .annotate(count=Count("id"))
-        .filter(count__gt=1)
     )
+    clashes = in_use.values("chapter_number").annotate(count=Count("id")).filter(count__gt=1)
     clashing = sorted(row["chapter_number"] for row in clashes)
     if clashing:
-        holders = ChapterVersion.objects.filter(
-            valid_until__isnull=True, chapter_number__in=clashing
-        ).select_related("chapter")
+        holders = in_use.filter(chapter_number__in=clashing).select_related("chapter")
         names = "; ".join(f"{v.chapter_number} {v.title} ({v.chapter.slug})" for v in holders)
         raise PublishingError(
             "Nothing was published: two chapters would share a number "
@@ -517,10 +320,28 @@ def _check_chapter_numbers(versions):
         )
 
 
+# --- record ---------------------------------------------------------------------------------
+
+
+def _record(action, *, by, what, fingerprint="", release=None, versions=()):
+    entry = AuditEntry.objects.create(
+        action=action,
+        at=timezone.now(),
+        by=by,
+        what=what[:500],
+        fingerprint=fingerprint,
+        release=release,
+    )
+    entry.versions.set(versions)
+    logger.info(
+        "audit action=%s by=%s what=%r fingerprint=%s", action, by, what, fingerprint or "-"
+    )
+    return entry
+
+
 def _announce_after_commit(release):
-    """Tell listeners (email updates) once the release is safely stored; never for minor
-    corrections. The release stays published whatever a listener does: failures are logged
-    (the updates app retries its own)."""
+    """Tell listeners (email updates) once the release is safely stored. The release stays
+    published whatever a listener does: failures are logged (updates retries its own)."""
 
     def announce():
         for receiver, result in release_published.send_robust(sender=Release, release=release):

@@ -19,6 +19,8 @@ from django.utils.text import slugify
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from procedures.problems import Problem
+
 # [[slug]], [[slug|text]], [[slug#anchor]], [[slug#anchor|text]], [[#anchor]] (same chapter)
 CROSS_LINK = re.compile(r"\[\[\s*([^\]|#]*?)\s*(?:#\s*([^\]|]*?)\s*)?(?:\|\s*([^\]]*?)\s*)?\]\]")
 RAW_HTML_TAG = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
@@ -91,15 +93,6 @@ class LinkTarget:
 
 
 @dataclass(frozen=True)
-class Problem:
-    line: int
-    message: str
-
-    def __str__(self):
-        return f"line {self.line}: {self.message}"
-
-
-@dataclass(frozen=True)
 class Section:
     position: int
     anchor: str  # "" for the text before the first heading
@@ -165,7 +158,15 @@ def render_markdown(
     if targets is not None:
         problems.extend(_link_problems(links, targets, slug, anchors))
     if not source.strip():
-        problems.append(Problem(first_line, "the chapter body is empty; write the chapter text"))
+        problems.append(
+            Problem(
+                "empty_body",
+                "the chapter text is empty",
+                "write the chapter text",
+                "body",
+                first_line,
+            )
+        )
     text = " ".join(section.text for section in sections).strip()
     return Rendered(
         html=clean_html,
@@ -190,21 +191,6 @@ def sanitise(fragment: str) -> str:
     )
 
 
-def render_preview(source: str) -> str:
-    """The admin editor's live preview (markdownx calls this with the draft's markdown)."""
-    from procedures.selectors import link_targets  # the preview alone needs the database
-
-    rendered = render_markdown(source, targets=link_targets())
-    if not rendered.problems:
-        return rendered.html
-    items = "".join(f"<li>{html.escape(str(p))}</li>" for p in rendered.problems)
-    return (
-        '<div class="govuk-warning-text"><strong class="govuk-warning-text__text">'
-        "This draft cannot be published until these are fixed:</strong></div>"
-        f'<ul class="govuk-list govuk-list--bullet">{items}</ul>{rendered.html}'
-    )
-
-
 # --- source checks -------------------------------------------------------------------------
 
 
@@ -225,9 +211,12 @@ def _source_problems(source, first_line):
         tag = RAW_HTML_TAG.search(without_autolinks)
         if tag:
             yield Problem(
-                number,
-                f"raw HTML <{tag.group(1)}> is not allowed; write it in markdown "
+                "raw_html",
+                f"raw HTML <{tag.group(1)}> is not allowed",
+                "write it in markdown "
                 "(use **bold**, lists, ## headings, [text](https://...) links)",
+                "body",
+                number,
             )
         if UNSAFE_URL.search(line):
             for match in URL_IN_LINK.finditer(line):
@@ -235,15 +224,20 @@ def _source_problems(source, first_line):
                 scheme = url.split(":", 1)[0].lower() if ":" in url else ""
                 if scheme and scheme not in SAFE_URL_SCHEMES:
                     yield Problem(
-                        number,
-                        f"link to a '{scheme}:' address is not allowed; "
+                        "unsafe_link",
+                        f"link to a '{scheme}:' address is not allowed",
                         "only https, http, mailto and tel links are",
+                        "body",
+                        number,
                     )
         if re.match(r"^#\s", line):
             yield Problem(
-                number,
+                "heading_level_1",
                 "a level-1 heading ('# ...') is not allowed in the body: the chapter title "
-                "is the page's heading; start sections at '## '",
+                "is the page's heading",
+                "start sections at '## '",
+                "body",
+                number,
             )
 
 
@@ -256,9 +250,11 @@ def _duplicate_anchor_problems(source, first_line):
         anchor = heading.group(3) or anchor_for(heading.group(2))
         if anchor in seen:
             yield Problem(
-                number,
-                f"section anchor '{anchor}' is already used on line {seen[anchor]}; "
+                "duplicate_anchor",
+                f"section anchor '{anchor}' is already used on line {seen[anchor]}",
                 "give this heading its own {#anchor}",
+                "body",
+                number,
             )
         else:
             seen[anchor] = number
@@ -274,7 +270,13 @@ def _outgoing_links(source, first_line, own_slug):
 def _link_problems(links, targets, own_slug, own_anchors):
     for link in links:
         if not link.slug and not link.anchor:
-            yield Problem(link.line, "a cross-link needs a chapter: [[slug]] or [[slug#anchor]]")
+            yield Problem(
+                "empty_cross_link",
+                "a cross-link needs a chapter",
+                "write [[slug]] or [[slug#anchor]]",
+                "body",
+                link.line,
+            )
             continue
         if link.slug == own_slug:  # includes [[#anchor]] when the chapter's slug is unknown
             anchors = own_anchors
@@ -282,18 +284,22 @@ def _link_problems(links, targets, own_slug, own_anchors):
             anchors = targets[link.slug].anchors
         else:
             yield Problem(
+                "unknown_chapter",
+                f"cross-link to unknown chapter '{link.slug}'",
+                "check the slug (it is the chapter's address, e.g. [[bullying]])",
+                "body",
                 link.line,
-                f"cross-link to unknown chapter '{link.slug}'; check the slug "
-                "(it is the chapter's address, e.g. [[bullying]])",
             )
             continue
         if link.anchor and link.anchor not in anchors:
             known = ", ".join(sorted(anchors)) or "none"
             yield Problem(
-                link.line,
+                "unknown_section",
                 f"cross-link to unknown section '#{link.anchor}' of "
-                f"{repr(link.slug) if link.slug else 'this chapter'} "
-                f"(its sections are: {known})",
+                f"{repr(link.slug) if link.slug else 'this chapter'}",
+                f"its sections are: {known}",
+                "body",
+                link.line,
             )
 
 

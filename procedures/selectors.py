@@ -6,27 +6,25 @@ default), so scheduled versions and the point-in-time view need no other rule.
 
 import datetime
 
-from django.db.models import F, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import F, Prefetch, QuerySet
 
-from procedures.models import Chapter, ChapterSlug, ChapterVersion, Link, Part, Release, Section
+from procedures.models import (
+    Chapter,
+    ChapterSlug,
+    ChapterVersion,
+    Link,
+    Part,
+    Release,
+    Section,
+    today,
+    valid_on,
+)
 from procedures.rendering import LinkTarget
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def valid_on(day: datetime.date, prefix: str = "") -> Q:
-    """Q for versions whose interval holds `day`; `prefix` reaches a version through a relation."""
-    return Q(**{f"{prefix}effective_date__lte": day}) & (
-        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gt": day})
-    )
 
 
 def current_versions(on: datetime.date | None = None) -> QuerySet[ChapterVersion]:
     return (
-        ChapterVersion.objects.filter(valid_on(on or today()))
+        ChapterVersion.objects.valid_on(on or today())
         .select_related("chapter", "part")
         .order_by("part__number", "number_key")
     )
@@ -51,7 +49,8 @@ def find_chapter(slug: str) -> tuple[Chapter | None, bool]:
 
 def current_version(chapter: Chapter, on: datetime.date | None = None) -> ChapterVersion | None:
     return (
-        ChapterVersion.objects.filter(valid_on(on or today()), chapter=chapter)
+        ChapterVersion.objects.valid_on(on or today())
+        .filter(chapter=chapter)
         .select_related("chapter", "part", "replaced_by")
         .first()
     )
@@ -77,9 +76,9 @@ def history(chapter: Chapter, on: datetime.date | None = None) -> list[ChapterVe
 
 def upcoming(chapter: Chapter, on: datetime.date | None = None) -> list[ChapterVersion]:
     return list(
-        ChapterVersion.objects.filter(chapter=chapter, effective_date__gt=on or today())
-        .select_related("chapter")
-        .defer("source", "html")
+        ChapterVersion.objects.scheduled(after=on)
+        .filter(chapter=chapter)
+        .for_listing()
         .order_by("number")
     )
 
@@ -100,26 +99,21 @@ def linking_here(chapter: Chapter, on: datetime.date | None = None):
         .exclude(version__chapter=chapter)
         .values("version_id")
     )
-    return list(
-        ChapterVersion.objects.filter(pk__in=sources)
-        .select_related("chapter")
-        .defer("source", "html")
-        .order_by("number_key")
-    )
+    return list(ChapterVersion.objects.filter(pk__in=sources).for_listing().order_by("number_key"))
 
 
 def _current_of(chapters, on):
     return list(
-        ChapterVersion.objects.filter(valid_on(on or today()), chapter__in=chapters)
-        .select_related("chapter")
-        .defer("source", "html")
+        ChapterVersion.objects.valid_on(on or today())
+        .filter(chapter__in=chapters)
+        .for_listing()
         .order_by("number_key")
     )
 
 
 def link_targets() -> dict[str, LinkTarget]:
     """What cross-links may point at: each chapter's latest version, with its anchors."""
-    latest = ChapterVersion.objects.filter(valid_until__isnull=True).select_related("chapter")
+    latest = ChapterVersion.objects.newest().select_related("chapter")
     latest = latest.only("id", "title", "chapter__slug").prefetch_related(
         Prefetch(
             "sections", queryset=Section.objects.exclude(anchor="").only("version_id", "anchor")
@@ -247,7 +241,8 @@ def current_of(chapters, on: datetime.date | None = None) -> list[ChapterVersion
 def latest_version(chapter: Chapter) -> ChapterVersion | None:
     """The chapter's newest version, in effect or scheduled: what a new draft starts from."""
     return (
-        ChapterVersion.objects.filter(chapter=chapter, valid_until__isnull=True)
+        ChapterVersion.objects.newest()
+        .filter(chapter=chapter)
         .select_related("chapter", "part", "replaced_by", "published_by")
         .first()
     )

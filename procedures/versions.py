@@ -6,8 +6,8 @@ rendered HTML, sections and cross-links, and keeps the search index in the same 
 
 from django.db import transaction
 
-from procedures.content import VersionRecord
 from procedures.models import Chapter, ChapterSlug, ChapterVersion, Link, Section
+from procedures.records import VersionRecord
 from procedures.rendering import Rendered
 from procedures.search.index import index_version
 
@@ -33,7 +33,8 @@ def store_version(
         # on (chapter, number) and on the open-ended version are the last line behind it.
         Chapter.objects.select_for_update().filter(pk=chapter.pk).first()
         previous = (
-            ChapterVersion.objects.filter(chapter=chapter, valid_until__isnull=True)
+            ChapterVersion.objects.newest()
+            .filter(chapter=chapter)
             .only("id", "number", "effective_date")
             .first()
         )
@@ -52,21 +53,10 @@ def store_version(
                 )
             ChapterVersion.objects.filter(pk=previous.pk).update(valid_until=record.effective_date)
         version = ChapterVersion.objects.create(
+            **record.stored_fields(),
             chapter=chapter,
-            number=record.number,
-            change=record.change,
-            chapter_number=record.chapter_number,
-            title=record.title,
             part=part,
-            effective_date=record.effective_date,
-            summary=record.summary,
-            review_date=record.review_date,
-            is_sample=record.is_sample,
-            withdrawn_reason=record.withdrawn_reason,
             replaced_by=_resolve(record.replaced_by, chapters_by_slug),
-            source=record.body,
-            source_hash=record.source_hash,
-            source_file=record.path,
             html=rendered.html,
             release=release,
             published_at=published_at,

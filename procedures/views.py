@@ -2,17 +2,18 @@
 
 import datetime
 import re
+from functools import wraps
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from procedures import selectors
-from procedures.diffing import diff_chapter, side_of_version
 from procedures.models import ChapterVersion, Release
+from procedures.records import diff_versions
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CHANGE_GROUPS = [
@@ -36,89 +37,99 @@ def _contents_context(on=None):
     return {"parts": parts, "latest_release": selectors.latest_release(on) if flags else None}
 
 
-def chapter(request, slug):
-    found = _chapter_or_404(slug)
-    if found.slug != slug:
-        return redirect("procedures:chapter", slug=found.slug, permanent=True)
-    current = selectors.current_version(found)
+def by_chapter(view):
+    """Resolve the address's slug to its chapter (404 when none); a chapter's former slug
+    answers with a permanent redirect to the same page under its current slug."""
+
+    @wraps(view)
+    def wrapper(request, *args, slug, **kwargs):
+        found, renamed = selectors.find_chapter(slug)
+        if found is None:
+            raise Http404("There is no chapter at this address.")
+        if renamed:
+            match = request.resolver_match
+            url = reverse(match.view_name, args=args, kwargs={**kwargs, "slug": found.slug})
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+        return view(request, *args, chapter=found, **kwargs)
+
+    return wrapper
+
+
+@by_chapter
+def chapter(request, chapter):
+    current = selectors.current_version(chapter)
     if current is None:
         raise Http404("This chapter has not taken effect yet.")
     return render_version_page(request, current, current=current)
 
 
-def version(request, slug, number):
-    found = _chapter_or_404(slug)
-    if found.slug != slug:
-        return redirect("procedures:version", slug=found.slug, number=number, permanent=True)
-    shown = selectors.version(found, number)
+@by_chapter
+def version(request, chapter, number):
+    shown = selectors.version(chapter, number)
     if shown is None:
         raise Http404(f"There is no version {number} of this chapter.")
-    return render_version_page(request, shown, current=selectors.current_version(found))
+    return render_version_page(request, shown, current=selectors.current_version(chapter))
 
 
-def versions(request, slug):
-    found = _chapter_or_404(slug)
-    if found.slug != slug:
-        return redirect("procedures:versions", slug=found.slug, permanent=True)
-    current = selectors.current_version(found)
-    history = selectors.history(found)
+@by_chapter
+def versions(request, chapter):
+    current = selectors.current_version(chapter)
+    history = selectors.history(chapter)
     if not history:
         raise Http404("This chapter has not taken effect yet.")
     return render(
         request,
         "procedures/versions.html",
         {
-            "chapter": found,
+            "chapter": chapter,
             "current": current or history[0],
             "history": history,
-            "upcoming": selectors.upcoming(found),
+            "upcoming": selectors.upcoming(chapter),
             "numbers": [v.number for v in reversed(history)],
         },
     )
 
 
-def diff(request, slug, a, b):
+@by_chapter
+def diff(request, chapter, a, b):
     """What changed from version a to version b of a chapter."""
-    found = _chapter_or_404(slug)
-    if found.slug != slug or a > b:
-        first, last = sorted((a, b))
-        return redirect(
-            "procedures:diff", slug=found.slug, a=first, b=last, permanent=found.slug != slug
-        )
+    if a > b:
+        return redirect("procedures:diff", slug=chapter.slug, a=b, b=a)
     if a == b:
-        return redirect("procedures:version", slug=found.slug, number=a)
-    between = selectors.versions_between(found, a, b)
+        return redirect("procedures:version", slug=chapter.slug, number=a)
+    between = selectors.versions_between(chapter, a, b)
     if len(between) < 2 or between[0].number != a or between[-1].number != b:
         raise Http404("There is no such pair of versions of this chapter.")
     old, new = between[0], between[-1]
-    current = selectors.current_version(found)
+    current = selectors.current_version(chapter)
     return render(
         request,
         "procedures/diff.html",
         {
-            "chapter": found,
+            "chapter": chapter,
             "old": old,
             "new": new,
             "current": current,
             "amendments": between[1:],
-            "diff": diff_chapter(side_of_version(old), side_of_version(new)),
+            "diff": diff_versions(old, new),
         },
     )
 
 
-def compare(request, slug):
+@by_chapter
+def compare(request, chapter):
     """The versions page's "compare two versions" form, without JavaScript."""
-    found = _chapter_or_404(slug)
     try:
         first, last = int(request.GET.get("from", "")), int(request.GET.get("to", ""))
     except ValueError:
-        return redirect("procedures:versions", slug=found.slug)
+        return redirect("procedures:versions", slug=chapter.slug)
     if first < 1 or last < 1:
-        return redirect("procedures:versions", slug=found.slug)
+        return redirect("procedures:versions", slug=chapter.slug)
     first, last = sorted((first, last))
     if first == last:
-        return redirect("procedures:version", slug=found.slug, number=first)
-    return redirect("procedures:diff", slug=found.slug, a=first, b=last)
+        return redirect("procedures:version", slug=chapter.slug, number=first)
+    return redirect("procedures:diff", slug=chapter.slug, a=first, b=last)
 
 
 def amendments(request):
@@ -146,7 +157,7 @@ def release(request, pk):
         if item.number > 1 and item.change != ChapterVersion.Change.MINOR:
             previous = selectors.version(item.chapter, item.number - 1)
         if previous is not None:
-            changes.append((item, diff_chapter(side_of_version(previous), side_of_version(item))))
+            changes.append((item, diff_versions(previous, item)))
     return render(
         request,
         "procedures/release.html",
@@ -260,17 +271,15 @@ def as_of_contents(request, day):
     return render(request, "procedures/contents.html", context)
 
 
-def as_of_chapter(request, day, slug):
+@by_chapter
+def as_of_chapter(request, day, chapter):
     on = _day_or_400(request, day)
     if not isinstance(on, datetime.date):
         return on
-    found = _chapter_or_404(slug)
-    if found.slug != slug:
-        return redirect("procedures:as_of_chapter", day=day, slug=found.slug, permanent=True)
-    shown = selectors.current_version(found, on=on)
+    shown = selectors.current_version(chapter, on=on)
     if shown is None:
         raise Http404("This chapter had not taken effect on that date.")
-    return render_version_page(request, shown, current=selectors.current_version(found), as_of=on)
+    return render_version_page(request, shown, current=selectors.current_version(chapter), as_of=on)
 
 
 def _parse_day(raw):
@@ -302,16 +311,14 @@ def _day_or_400(request, raw):
 # --- printouts ------------------------------------------------------------------------------
 
 
-def printout(request, slug, number):
+@by_chapter
+def printout(request, chapter, number):
     """The short address on a printed page: is this version still the one to act on?"""
-    found = _chapter_or_404(slug)
-    if found.slug != slug:
-        return redirect("procedures:printout", slug=found.slug, number=number, permanent=True)
-    printed = selectors.version(found, number)
+    printed = selectors.version(chapter, number)
     if printed is None:
         raise Http404(f"There is no version {number} of this chapter.")
     today = selectors.today()
-    current = selectors.current_version(found)
+    current = selectors.current_version(chapter)
     later = selectors.versions_after(printed)
     in_effect = [v for v in later if v.effective_date <= today]
     if printed.effective_date > today:
@@ -326,7 +333,7 @@ def printout(request, slug, number):
         request,
         "procedures/printout.html",
         {
-            "chapter": found,
+            "chapter": chapter,
             "printed": printed,
             "current": current,
             "status": status,
@@ -336,20 +343,13 @@ def printout(request, slug, number):
             "diff_url": (
                 reverse(
                     "procedures:diff",
-                    kwargs={"slug": found.slug, "a": printed.number, "b": current.number},
+                    kwargs={"slug": chapter.slug, "a": printed.number, "b": current.number},
                 )
                 if current is not None and current.number > printed.number
                 else ""
             ),
         },
     )
-
-
-def _chapter_or_404(slug):
-    found, _renamed = selectors.find_chapter(slug)
-    if found is None:
-        raise Http404("There is no chapter at this address.")
-    return found
 
 
 AS_OF_LINK = re.compile(r'href="/chapters/')

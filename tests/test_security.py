@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from procedures.rendering import render_markdown, render_preview
+from procedures.admin.preview import render_preview
+from procedures.rendering import render_markdown
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -96,11 +96,18 @@ def test_the_draft_form_explains_what_is_missing(client, small_manual, editor):
         "/admin/procedures/draft/add/",
         draft_form(chapter, summary="", chapter_number="3.5", slug="bullying"),
     )
-    html = text(response)
     assert response.status_code == 200
-    assert "Say what changed, or mark the change as minor." in html
-    assert "Chapter 3.5 belongs in part 3, not part 2." in html
-    assert "Addresses are never reused." in html
+    form = response.context["adminform"].form
+    codes = {name: [e.code for e in errors] for name, errors in form.errors.as_data().items()}
+    assert codes == {
+        "summary": ["missing_summary"],
+        "chapter_number": ["chapter_in_wrong_part"],
+        "slug": ["slug_taken"],
+    }
+    # Each problem reads as a sentence next to its field, never as a Python list.
+    html = response.content.decode()
+    assert "[&#x27;" not in html and "['" not in html
+    assert html.count('class="errorlist') >= 3
     assert not Draft.objects.exists()
 
 
@@ -113,7 +120,7 @@ def test_saving_a_draft_with_problems_says_what_blocks_publishing(client, small_
     )
     html = text(response)
     assert "Publishing is blocked until these are fixed" in html
-    assert "line 3 of the text: cross-link to unknown chapter" in html
+    assert "line 3: cross-link to unknown chapter" in html and "nowhere" in html
 
 
 def test_an_editor_cannot_publish_or_manage_releases(client, small_manual, draft_of, editor):

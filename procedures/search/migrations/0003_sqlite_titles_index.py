@@ -48,16 +48,6 @@ def _run(statements):
     return run
 
 
-def index_existing_sections(apps, schema_editor):
-    # Uses today's indexing code, which expects the schema as the latest migration leaves it:
-    # keep this step in the newest search migration (move it when adding one after this).
-    from procedures.search.index import rebuild_index
-
-    Section = apps.get_model("procedures", "Section")
-    if Section.objects.using(schema_editor.connection.alias).exists():
-        rebuild_index()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0002_vocabulary_without_counts"),
@@ -65,5 +55,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(_run(SQLITE_FORWARDS), _run(SQLITE_BACKWARDS)),
-        migrations.RunPython(index_existing_sections, migrations.RunPython.noop),
     ]

@@ -1,0 +1,287 @@
+"""Drafting and publishing one chapter: the draft form, its preview and its review."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import construct_instance
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from markdownx.widgets import AdminMarkdownxWidget
+
+from procedures import publishing, selectors
+from procedures.admin.common import ReadOnlyOncePublished, message_lines
+from procedures.drafts import prepare
+from procedures.models import Chapter, ChapterVersion, Draft, Release
+from procedures.records import DRAFT_FIELD_OF
+from procedures.reviewing import review
+from procedures.views import render_version_page
+
+# Shown on a saved draft and never edited by hand: publishing fills them in.
+PUBLISHING_FIELDS = [
+    "based_on",
+    "status",
+    "created_by",
+    "authors_list",
+    "published_at",
+    "published_by",
+    "published_version_link",
+]
+
+
+class DraftForm(forms.ModelForm):
+    class Meta:
+        model = Draft
+        fields = [
+            "chapter",
+            "based_on",
+            "slug",
+            "chapter_number",
+            "title",
+            "part",
+            "body",
+            "summary",
+            "minor",
+            "effective_date",
+            "review_date",
+            "related",
+            "release",
+            "withdraw",
+            "withdrawn_reason",
+            "replaced_by",
+        ]
+        widgets = {
+            "based_on": forms.HiddenInput,
+            "body": AdminMarkdownxWidget(attrs={"rows": 30}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "withdrawn_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "release" in self.fields:
+            # Only releases still being prepared can take drafts.
+            self.fields["release"].queryset = Release.objects.filter(published_at__isnull=True)
+
+    def clean(self):
+        data = super().clean()
+        chapter = data.get("chapter") if "chapter" in self.fields else self.instance.chapter
+        if chapter is None and not (data.get("slug") or "").strip():
+            self.add_error("slug", "A new chapter needs a web address (slug).")
+        if chapter is not None and not self.instance.pk and data.get("based_on") is None:
+            latest = selectors.latest_version(chapter)
+            data["based_on"] = latest.number if latest else None
+        if self.errors or data.get("part") is None:
+            return data
+        self._add_rule_problems(data)
+        return data
+
+    def _add_rule_problems(self, data):
+        """The version rules, each problem next to the field it concerns. Problems in the text
+        (broken cross-links and the like) do not stop saving: the editor keeps their work and
+        the review page lists them until they are fixed."""
+        draft = construct_instance(self, Draft(pk=self.instance.pk))
+        draft.chapter = data.get("chapter") or self.instance.chapter
+        draft.based_on = data.get("based_on")
+        prepared = prepare(draft, related=data.get("related") or [])
+        for problem in prepared.problems:
+            if problem.field == "body" and problem.code != "empty_body":
+                continue
+            if problem.code == "nothing_to_amend":
+                continue
+            name = DRAFT_FIELD_OF.get(problem.field, problem.field)
+            error = ValidationError(problem.sentence, code=problem.code)
+            self.add_error(name if name in self.fields else None, error)
+
+
+@admin.register(Draft)
+class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
+    form = DraftForm
+    change_form_template = "admin/procedures/draft/change_form.html"
+    list_display = ["__str__", "status", "release", "created_by", "updated_at", "review_link"]
+    list_filter = ["status", "release"]
+    search_fields = ["title", "chapter_number", "chapter__slug", "summary"]
+    filter_horizontal = ["related"]
+    list_select_related = ["release", "created_by"]
+
+    def get_fieldsets(self, request, obj=None):
+        first = ["chapter", "slug", "chapter_number", "title", "part"]
+        if obj is None:
+            first.insert(1, "based_on")
+        amendment = ["summary", "minor", "effective_date", "review_date", "related", "release"]
+        fieldsets = [
+            (None, {"fields": first}),
+            ("Chapter text", {"fields": ["body"]}),
+            ("Amendment", {"fields": amendment}),
+            ("Withdrawal", {"fields": ["withdraw", "withdrawn_reason", "replaced_by"]}),
+        ]
+        if obj is not None:
+            fieldsets.append(("Publishing", {"fields": PUBLISHING_FIELDS}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["chapter", *PUBLISHING_FIELDS]
+
+    @admin.display(description="Written or edited by")
+    def authors_list(self, obj):
+        return ", ".join(str(user) for user in obj.authors.all()) or "-"
+
+    @admin.display(description="Published as")
+    def published_version_link(self, obj):
+        if obj.published_version_id is None:
+            return "-"
+        version = obj.published_version
+        return format_html('<a href="{}">{}</a>', version.get_absolute_url(), version)
+
+    @admin.display(description="Review")
+    def review_link(self, obj):
+        url = reverse("admin:procedures_draft_review", args=[obj.pk])
+        return format_html('<a href="{}">Compare and publish</a>', url)
+
+    def get_changeform_initial_data(self, request):
+        """'Draft the next version' links here with ?chapter=<id>: start from its latest text."""
+        initial = super().get_changeform_initial_data(request)
+        chapter_id = request.GET.get("chapter", "")
+        chapter = Chapter.objects.filter(pk=chapter_id).first() if chapter_id.isdigit() else None
+        if chapter is None:
+            initial.pop("chapter", None)  # a malformed address starts a blank draft
+            return initial
+        latest = selectors.latest_version(chapter)
+        if latest is None:
+            return initial
+        text = latest
+        if latest.is_withdrawn:
+            # Reinstating a withdrawn chapter starts from the last text it had.
+            text = (
+                ChapterVersion.objects.filter(chapter=chapter)
+                .exclude(change=ChapterVersion.Change.WITHDRAWN)
+                .order_by("-number")
+                .first()
+            )
+        initial.update(
+            chapter=chapter.pk,
+            based_on=latest.number,
+            chapter_number=latest.chapter_number,
+            title=latest.title,
+            part=latest.part_id,
+            body=text.source if text else "",
+            related=[c.pk for c in latest.related.all()],
+            review_date=latest.review_date,
+        )
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        obj.authors.add(request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        prepared = prepare(form.instance)
+        if prepared.problems:
+            messages.warning(
+                request,
+                message_lines(
+                    "Saved. Publishing is blocked until these are fixed:",
+                    *(str(problem) for problem in prepared.problems),
+                ),
+            )
+
+    def delete_model(self, request, obj):
+        publishing.discard(by=request.user, draft=obj)
+
+    def delete_queryset(self, request, queryset):
+        for draft in queryset:
+            publishing.discard(by=request.user, draft=draft)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", view(self.preview_view), name="procedures_draft_preview"),
+            path("<int:pk>/review/", view(self.review_view), name="procedures_draft_review"),
+            path("<int:pk>/publish/", view(self.publish_view), name="procedures_draft_publish"),
+            path("<int:pk>/rebase/", view(self.rebase_view), name="procedures_draft_rebase"),
+        ] + super().get_urls()
+
+    def _draft(self, request, pk):
+        draft = get_object_or_404(
+            Draft.objects.select_related("chapter", "part", "release", "replaced_by"), pk=pk
+        )
+        if not self.has_view_permission(request, draft):
+            raise PermissionDenied
+        return draft
+
+    def preview_view(self, request, pk):
+        """The draft in the public chapter template: what practitioners will see."""
+        draft = self._draft(request, pk)
+        prepared = prepare(draft)
+        shown = prepared.as_version()
+        chapter = draft.chapter
+        return render_version_page(
+            request,
+            shown,
+            current=selectors.current_version(chapter) if chapter else None,
+            extra={
+                "draft_preview": draft,
+                "is_current": True,
+                "sections": [s for s in prepared.rendered.sections if s.anchor],
+                "history": [shown, *(selectors.history(chapter) if chapter else [])],
+                "related": selectors.current_of(draft.related.all()),
+                "linking_here": selectors.linking_here(chapter) if chapter else [],
+            },
+        )
+
+    def review_view(self, request, pk):
+        """The diff against the chapter's latest version, problems, and the publish button."""
+        draft = self._draft(request, pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Compare and publish: {draft}",
+            "draft": draft,
+            **review(draft, user=request.user),
+        }
+        return render(request, "admin/procedures/draft/review.html", context)
+
+    def publish_view(self, request, pk):
+        draft = self._draft(request, pk)
+        if request.method != "POST":
+            return redirect("admin:procedures_draft_review", pk)
+        try:
+            (version,) = publishing.publish(by=request.user, draft=draft)
+        except publishing.PublishingError as error:
+            messages.error(request, message_lines(*error.lines()))
+            return redirect("admin:procedures_draft_review", pk)
+        messages.success(
+            request,
+            format_html(
+                'Published <a href="{}">{}</a>, effective {}.',
+                version.get_absolute_url(),
+                version,
+                f"{version.effective_date.day} {version.effective_date:%B %Y}",
+            ),
+        )
+        return redirect("admin:procedures_draft_change", pk)
+
+    def rebase_view(self, request, pk):
+        """After the chapter moved on: the editor confirms the draft now includes the changes
+        made since, and the draft is based on the latest version."""
+        draft = self._draft(request, pk)
+        if request.method != "POST":
+            return redirect("admin:procedures_draft_review", pk)
+        if not self.has_change_permission(request, draft) or draft.chapter is None:
+            raise PermissionDenied
+        try:
+            number = publishing.rebase(by=request.user, draft=draft)
+        except publishing.PublishingError as error:
+            messages.error(request, str(error))
+            return redirect("admin:procedures_draft_review", pk)
+        messages.success(
+            request,
+            f"The draft is now based on version {number}. Check it includes what changed "
+            f"in version {number}, then ask a publisher to review it.",
+        )
+        return redirect("admin:procedures_draft_review", pk)
