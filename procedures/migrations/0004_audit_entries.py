@@ -6,28 +6,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('procedures', '0003_editor_and_publisher_groups'),
+        ("procedures", "0003_editor_and_publisher_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('publish', 'Published a draft'), ('release', 'Published a release'), ('discard', 'Discarded a draft'), ('rebase', 'Brought a draft up to date')], max_length=10)),
-                ('at', models.DateTimeField()),
-                ('what', models.CharField(max_length=500)),
-                ('fingerprint', models.CharField(blank=True, max_length=64)),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('release', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_entries', to='procedures.release')),
-                ('versions', models.ManyToManyField(blank=True, related_name='audit_entries', to='procedures.chapterversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("publish", "Published a draft"),
+                            ("release", "Published a release"),
+                            ("discard", "Discarded a draft"),
+                            ("rebase", "Brought a draft up to date"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("what", models.CharField(max_length=500)),
+                ("fingerprint", models.CharField(blank=True, max_length=64)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_entries",
+                        to="procedures.release",
+                    ),
+                ),
+                (
+                    "versions",
+                    models.ManyToManyField(
+                        blank=True, related_name="audit_entries", to="procedures.chapterversion"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['-at', '-id'],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]
