@@ -18,7 +18,13 @@ EDITOR = [
     "add_draft",
     "change_draft",
 ]
-PUBLISHER = EDITOR + ["publish_draft", "delete_draft", "add_release", "change_release"]
+PUBLISHER = EDITOR + [
+    "publish_draft",
+    "delete_draft",
+    "add_release",
+    "change_release",
+    "view_auditentry",
+]
 GROUPS = {"Editor": EDITOR, "Publisher": PUBLISHER}
 
 

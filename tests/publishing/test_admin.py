@@ -24,7 +24,7 @@ def login(client, user):
 
 def draft_form(chapter, **overrides):
     """What the add form posts after "Draft the next version" (the admin prefills it)."""
-    latest = chapter.versions.get(valid_until__isnull=True)
+    latest = chapter.versions.newest().get()
     data = {
         "chapter": chapter.pk,
         "based_on": latest.number,
@@ -303,3 +303,11 @@ def test_a_future_as_of_date_says_the_manual_will_stand(client, small_manual):
     assert "The manual as it will stand on" in text(client.get(f"/as-of/{later}/"))
     html = text(client.get(f"/as-of/{later}/chapters/bullying/"))
     assert "The manual as it will stand on" in html
+
+
+@pytest.mark.parametrize("chapter", ["x", "1x", "99999", "", "%00"])
+def test_a_malformed_draft_address_starts_a_blank_draft(client, small_manual, editor, chapter):
+    login(client, editor)
+    response = client.get("/admin/procedures/draft/add/", {"chapter": chapter})
+    assert response.status_code == 200
+    assert 'name="body"' in text(response)

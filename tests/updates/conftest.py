@@ -28,7 +28,7 @@ class ReleaseBuilder:
         )
         for change, slug, number, title, summary in changes:
             chapter, _ = Chapter.objects.get_or_create(slug=slug)
-            previous = chapter.versions.filter(valid_until__isnull=True).first()
+            previous = chapter.versions.newest().first()
             if previous is None and change != ChapterVersion.Change.NEW:
                 previous = self._version(chapter, 1, "new", number, title, "First.", day - ONE)
             if previous is not None:

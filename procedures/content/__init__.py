@@ -1,0 +1,83 @@
+"""Read a content tree (manual.yaml and one markdown file per chapter version) into records.
+
+Pure: files in, records out, no database. Every problem is collected with its file and line
+and raised together as ContentInvalid, so a procedures manager fixes them in one pass.
+The format is documented in content/README.md.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from procedures.content.errors import ContentError, ContentInvalid
+from procedures.content.manual_file import (
+    PartRecord,
+    ReleaseRecord,
+    read_former_slugs,
+    read_manual_file,
+)
+from procedures.content.tree import check_former_slugs, check_tree, check_versions
+from procedures.content.version_files import read_version_file
+from procedures.records import VersionRecord
+from procedures.rendering import LinkTarget
+
+__all__ = ["ContentError", "ContentInvalid", "Manual", "PartRecord", "ReleaseRecord", "read_manual"]
+
+
+@dataclass(frozen=True)
+class Manual:
+    title: str
+    parts: tuple[PartRecord, ...]
+    versions: tuple[VersionRecord, ...]
+    releases: tuple[ReleaseRecord, ...] = ()
+    # current slug -> the slugs it had before (renamed in the admin; they keep redirecting)
+    former_slugs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def chapters(self):
+        """Versions grouped by slug, oldest first."""
+        grouped = defaultdict(list)
+        for version in self.versions:
+            grouped[version.slug].append(version)
+        return {slug: sorted(vs, key=lambda v: v.number) for slug, vs in sorted(grouped.items())}
+
+
+def read_manual(
+    root: Path,
+    *,
+    known_targets: Mapping[str, LinkTarget] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Manual:
+    """Read and validate a content tree. Raises ContentInvalid listing every problem.
+
+    `known_targets` are chapters stored already (e.g. published in the admin) that the
+    files may link to without containing them.
+    """
+    root = Path(root)
+    errors = []
+    if not root.is_dir():
+        raise ContentInvalid([ContentError(str(root), 0, "no such content folder", "no_folder")])
+    title, parts, releases = read_manual_file(root, errors)
+    former_slugs = read_former_slugs(root, errors)
+    files = sorted(
+        path for path in root.rglob("*.md") if path.name.lower() != "readme.md" and path.is_file()
+    )
+    versions = []
+    for index, path in enumerate(files, start=1):
+        record = read_version_file(path, root, errors)
+        if record is not None:
+            versions.append(record)
+        if progress:
+            progress(index, len(files))
+    check_tree(versions, errors)
+    check_former_slugs(former_slugs, versions, errors)
+    versions = check_versions(versions, parts, releases, known_targets or {}, former_slugs, errors)
+    if errors:
+        raise ContentInvalid(sorted(set(errors), key=lambda e: (e.path, e.line, e.message)))
+    return Manual(
+        title=title,
+        parts=tuple(parts.values()),
+        versions=tuple(sorted(versions, key=lambda v: (v.slug, v.number))),
+        releases=tuple(releases.values()),
+        former_slugs=former_slugs,
+    )

@@ -1,0 +1,142 @@
+"""Rules between the files of a tree, and the version rules applied to each file."""
+
+from collections import defaultdict
+from dataclasses import replace
+
+from procedures.content.errors import ContentError
+from procedures.rendering import LinkTarget, render_markdown
+from procedures.rules import check_version
+
+
+def check_former_slugs(former_slugs, versions, errors):
+    chapters = {version.slug for version in versions}
+    seen = {}
+    for current, olds in former_slugs.items():
+        if current not in chapters:
+            errors.append(
+                ContentError(
+                    "manual.yaml",
+                    1,
+                    f"former_slugs names '{current}', which is not a chapter",
+                    "unknown_former_slug_chapter",
+                )
+            )
+        for old in olds:
+            if old in chapters:
+                errors.append(
+                    ContentError(
+                        "manual.yaml",
+                        1,
+                        f"'{old}' is listed as a former slug of '{current}' but is a chapter's "
+                        "slug itself: slugs are never reused",
+                        "former_slug_in_use",
+                    )
+                )
+            elif old in seen:
+                errors.append(
+                    ContentError(
+                        "manual.yaml",
+                        1,
+                        f"'{old}' is listed as a former slug of both '{seen[old]}' and '{current}'",
+                        "former_slug_twice",
+                    )
+                )
+            seen[old] = current
+
+
+def check_tree(versions, errors):
+    """Rules between the files of the tree: version numbering, dates in order, one number per
+    chapter."""
+    by_slug = defaultdict(list)
+    for version in versions:
+        by_slug[version.slug].append(version)
+    for slug, chapter_versions in by_slug.items():
+        seen = {}
+        for version in sorted(chapter_versions, key=lambda v: (v.number, v.path)):
+            if version.number in seen:
+                errors.append(
+                    ContentError(
+                        version.path,
+                        version.line_of("number"),
+                        f"version {version.number} of chapter '{slug}' is also in "
+                        f"{seen[version.number].path}: each chapter needs its own slug, "
+                        "and each version number is used once",
+                        "duplicate_version",
+                    )
+                )
+            else:
+                seen[version.number] = version
+        numbers = sorted(seen)
+        expected = list(range(1, len(numbers) + 1))
+        if numbers != expected:
+            missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+            last = seen[max(numbers)]
+            errors.append(
+                ContentError(
+                    last.path,
+                    last.line_of("number"),
+                    f"chapter '{slug}' has versions {numbers} but no version "
+                    f"{', '.join(map(str, missing))}: versions count 1, 2, 3 without gaps",
+                    "version_gap",
+                )
+            )
+    latest = {slug: max(vs, key=lambda v: v.number) for slug, vs in by_slug.items()}
+    by_number = defaultdict(list)
+    for version in latest.values():
+        if not version.withdrawn:
+            by_number[version.chapter_number].append(version)
+    for chapter_number, clashing in by_number.items():
+        if len(clashing) > 1:
+            for version in clashing:
+                others = ", ".join(v.path for v in clashing if v is not version)
+                errors.append(
+                    ContentError(
+                        version.path,
+                        version.line_of("chapter_number"),
+                        f"chapter number {chapter_number} is also used by {others}; "
+                        "give each chapter its own number",
+                        "duplicate_chapter_number",
+                    )
+                )
+
+
+def check_versions(versions, parts, releases, known_targets, former_slugs, errors):
+    """Render each version once and apply the version rules to it; returns the records with
+    their rendering."""
+    by_slug = defaultdict(list)
+    for version in versions:
+        by_slug[version.slug].append(version)
+    for chapter_versions in by_slug.values():
+        chapter_versions.sort(key=lambda v: v.number)
+    latest = {slug: vs[-1] for slug, vs in by_slug.items()}
+    # The latest texts are rendered first, for their anchors: other chapters link to those.
+    rendered_latest = {slug: render_markdown(v.body, slug=slug) for slug, v in latest.items()}
+    targets = dict(known_targets)
+    for slug, version in latest.items():
+        targets[slug] = LinkTarget(
+            slug=slug, title=version.title, anchors=rendered_latest[slug].anchors
+        )
+    for current, olds in former_slugs.items():
+        for old in olds:
+            if current in targets:
+                targets.setdefault(old, targets[current])  # old links still lead there
+    result = []
+    for slug, chapter_versions in by_slug.items():
+        previous = None
+        for version in chapter_versions:
+            rendered = render_markdown(
+                version.body, targets=targets, slug=version.slug, first_line=version.body_line
+            )
+            rendered, problems = check_version(
+                version,
+                rendered=rendered,
+                targets=targets,
+                previous=previous,
+                parts=parts if parts else None,
+                releases=releases,
+                is_latest=version is latest[slug],
+            )
+            errors.extend(ContentError.of(problem, version) for problem in problems)
+            result.append(replace(version, rendered=rendered))
+            previous = version
+    return result

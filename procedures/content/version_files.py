@@ -1,0 +1,104 @@
+"""One markdown file per chapter version: front matter, then the chapter text."""
+
+import re
+
+import yaml
+
+from procedures.content.errors import ContentError
+from procedures.content.source_text import decode, key_line, yaml_line, yaml_problem
+from procedures.records import FIELDS_BY_KEY, VersionRecord
+
+
+def read_version_file(path, root, errors):
+    shown = path.relative_to(root).as_posix()
+    text = decode(path, shown, errors)
+    if text is None:
+        return None
+    text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        errors.append(
+            ContentError(
+                shown,
+                1,
+                "must start with front matter: a line '---', the fields, '---'",
+                "no_front_matter",
+            )
+        )
+        return None
+    try:
+        closing = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        errors.append(
+            ContentError(
+                shown,
+                1,
+                "front matter is not closed: add a line '---' after it",
+                "front_matter_not_closed",
+            )
+        )
+        return None
+    front = "\n".join(lines[1:closing])
+    try:
+        meta = yaml.safe_load(front) or {}
+    except yaml.YAMLError as error:
+        errors.append(
+            ContentError(
+                shown,
+                yaml_line(error) + 1,
+                f"front matter is not valid YAML: {yaml_problem(error)}",
+                "bad_yaml",
+            )
+        )
+        return None
+    if not isinstance(meta, dict):
+        errors.append(
+            ContentError(shown, 2, "front matter should be 'field: value' lines", "bad_yaml")
+        )
+        return None
+
+    def line_of(key):
+        front_line = key_line(front, str(key))
+        return front_line + 1 if front_line else 1  # +1: the opening '---' is line 1
+
+    body_lines = lines[closing + 1 :]
+    body = "\n".join(body_lines).strip("\n") + "\n"
+    leading_blank = len(body_lines) - len("\n".join(body_lines).lstrip("\n").split("\n"))
+    record, problems = VersionRecord.from_front_matter(
+        meta,
+        body=body,
+        path=shown,
+        body_line=closing + 2 + leading_blank,
+        field_lines={key: line_of(key) for key in meta},
+    )
+    for problem in problems:
+        line = 1 if problem.code == "missing_field" else line_of(_key_of(problem.field))
+        errors.append(ContentError(shown, line, str(problem), problem.code))
+    if record is None:
+        return None
+    folder = path.parent.name if path.parent != root else ""
+    if folder and path.parent.parent.name == "chapters" and folder != record.slug:
+        errors.append(
+            ContentError(
+                shown,
+                record.line_of("slug"),
+                f"slug '{record.slug}' does not match the folder '{folder}': a chapter's files "
+                "live in chapters/<slug>/, and a slug belongs to one chapter only",
+                "slug_not_folder",
+            )
+        )
+    if re.fullmatch(r"v\d+", path.stem) and int(path.stem[1:]) != record.number:
+        errors.append(
+            ContentError(
+                shown,
+                record.line_of("number"),
+                f"the file is named {path.name} but says version {record.number}: "
+                f"set 'version: {int(path.stem[1:])}' or rename the file",
+                "file_name_not_version",
+            )
+        )
+    return record
+
+
+def _key_of(attr):
+    return next((key for key, spec in FIELDS_BY_KEY.items() if spec.attr == attr), attr)
