@@ -12,8 +12,9 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 # Elements whose start or end separates one paragraph of text from the next.
@@ -115,12 +116,24 @@ def diff_chapter(old: Side | None, new: Side) -> ChapterDiff:
 # --- sections and paragraphs of rendered HTML -----------------------------------------------
 
 
+@dataclass(frozen=True)
+class Block:
+    """A paragraph's text with the links in it as (link text, address): a changed address is
+    a change even when every word stays the same."""
+
+    text: str
+    links: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self):
+        return self.text
+
+
 @dataclass
 class SectionText:
     anchor: str
     title: str
     level: int
-    blocks: list[str]
+    blocks: list[Block]
 
     @property
     def key(self):
@@ -144,6 +157,8 @@ class _BlockParser(HTMLParser):
         self.heading = None  # (level, anchor, pieces) inside a section heading
         self.hidden_depth = 0  # inside aria-hidden decoration (the warning icon)
         self.stack = []
+        self.links = []  # (text, address) of the links in the paragraph so far
+        self.link = None  # (address, pieces) inside a link
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -152,6 +167,8 @@ class _BlockParser(HTMLParser):
             self.stack.append((tag, hidden))
         if hidden:
             self.hidden_depth += 1
+        if tag == "a" and attributes.get("href"):
+            self.link = (attributes["href"], [])
         if tag in {"h2", "h3"} and attributes.get("id"):
             self.flush()
             self.heading = (int(tag[1]), attributes["id"], [])
@@ -167,6 +184,10 @@ class _BlockParser(HTMLParser):
                 self.hidden_depth -= 1
             if open_tag == tag:
                 break
+        if tag == "a" and self.link is not None:
+            address, pieces = self.link
+            self.links.append((_squash("".join(pieces)), address))
+            self.link = None
         if self.heading and tag == f"h{self.heading[0]}":
             level, anchor, pieces = self.heading
             self.sections.append(
@@ -180,12 +201,14 @@ class _BlockParser(HTMLParser):
         if self.hidden_depth:
             return
         (self.heading[2] if self.heading else self.buffer).append(data)
+        if self.link is not None:
+            self.link[1].append(data)
 
     def flush(self):
         text = _squash("".join(self.buffer))
-        self.buffer = []
+        links, self.buffer, self.links = tuple(self.links), [], []
         if text:
-            self.sections[-1].blocks.append(text)
+            self.sections[-1].blocks.append(Block(text, links))
 
 
 def _squash(text):
@@ -259,7 +282,7 @@ def _whole_section(section: SectionText, status, counter) -> SectionDiff:
         title=section.title,
         status=status,
         title_html=mark(section.title, counter) if section.title else mark_safe(""),
-        blocks=[mark(block, counter) for block in section.blocks],
+        blocks=[mark(block.text, counter) for block in section.blocks],
     )
 
 
@@ -269,20 +292,22 @@ def _blocks_diff(old, new, counter) -> list[SafeString]:
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            items.extend((False, escape(block)) for block in new[j1:j2])
+            items.extend((False, escape(block.text)) for block in new[j1:j2])
         elif tag == "delete":
-            items.extend((True, _del(block, counter)) for block in old[i1:i2])
+            items.extend((True, _del(block.text, counter)) for block in old[i1:i2])
         elif tag == "insert":
-            items.extend((True, _ins(block, counter)) for block in new[j1:j2])
+            items.extend((True, _ins(block.text, counter)) for block in new[j1:j2])
         else:
             before, after = old[i1:i2], new[j1:j2]
             for index in range(max(len(before), len(after))):
                 if index < len(before) and index < len(after):
-                    items.append((True, words_diff(before[index], after[index], counter)))
+                    was, now = before[index], after[index]
+                    html = words_diff(was.text, now.text, counter) + _links_diff(was, now)
+                    items.append((True, html))
                 elif index < len(before):
-                    items.append((True, _del(before[index], counter)))
+                    items.append((True, _del(before[index].text, counter)))
                 else:
-                    items.append((True, _ins(after[index], counter)))
+                    items.append((True, _ins(after[index].text, counter)))
     changed_at = [i for i, (changed, _) in enumerate(items) if changed]
     keep = {
         i
@@ -302,6 +327,44 @@ def _blocks_diff(old, new, counter) -> list[SafeString]:
     if skipped:
         blocks.append(_skipped(skipped))
     return blocks
+
+
+def _links_diff(before: Block, after: Block) -> SafeString:
+    """Say which link addresses changed in a paragraph: the words alone may not."""
+    old, new = dict(before.links), dict(after.links)
+    notes = []
+    for text, address in after.links:
+        if text in old and old[text] != address:
+            notes.append(
+                format_html(
+                    "Link “{}” now goes to {} (was {}).",
+                    text,
+                    _ins(address, _Counter()),
+                    _del(old[text], _Counter()),
+                )
+            )
+        elif text not in old and address not in old.values():
+            notes.append(format_html("New link “{}” to {}.", text, _ins(address, _Counter())))
+    for text, address in before.links:
+        if text not in new and address not in new.values():
+            notes.append(format_html("Link “{}” to {} removed.", text, _del(address, _Counter())))
+    if not notes:
+        return mark_safe("")
+    return format_html(
+        '<span class="app-diff__links">{}</span>',
+        format_html_join(" ", "{}", ((n,) for n in notes)),
+    )
+
+
+def external_domains(html: str) -> set[str]:
+    """The other sites a text links to (host names of its http and https links)."""
+    return {
+        urlsplit(address).hostname or ""
+        for section in sections_of(html)
+        for block in section.blocks
+        for _, address in block.links
+        if address.startswith(("http://", "https://"))
+    } - {""}
 
 
 def _skipped(count):
@@ -333,4 +396,9 @@ def _details(old: Side, new: Side) -> list[Detail]:
         ("Reason for withdrawal", old.withdrawn_reason or "none", new.withdrawn_reason or "none"),
         ("Read instead", old.replaced_by or "none", new.replaced_by or "none"),
     ]
-    return [Detail(label, before, after) for label, before, after in pairs if before != after]
+    details = [Detail(label, before, after) for label, before, after in pairs if before != after]
+    # A link to a site the chapter never sent readers to before deserves a second look.
+    new_sites = external_domains(new.html) - external_domains(old.html)
+    if new_sites:
+        details.append(Detail("Links to new sites", "none", ", ".join(sorted(new_sites))))
+    return details

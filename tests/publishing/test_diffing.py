@@ -118,4 +118,39 @@ def test_a_new_chapter_is_all_added():
 def test_warning_boxes_and_tables_become_readable_paragraphs():
     body = "!!! warning\n    It is an offence.\n\n| A | B |\n|---|---|\n| 1 | 2 |\n"
     (section,) = sections_of(render_markdown(body).html)
-    assert section.blocks == ["Warning It is an offence.", "A | B", "1 | 2"]
+    assert [block.text for block in section.blocks] == [
+        "Warning It is an offence.",
+        "A | B",
+        "1 | 2",
+    ]
+
+
+REPORTING = "Report it to [Report Harmful Content]({}).\n"
+
+
+def test_a_changed_link_address_is_a_change_even_when_the_words_stay():
+    before = side(REPORTING.format("https://reportharmfulcontent.com/"))
+    after = side(REPORTING.format("https://report-harmful-content.example/"))
+    diff = diff_chapter(before, after)
+    (section,) = diff.changed_sections
+    html = "".join(section.blocks)
+    assert "Link “Report Harmful Content” now goes to" in html
+    assert "report-harmful-content.example" in html and "reportharmfulcontent.com" in html
+    assert [(d.label, d.after) for d in diff.details] == [
+        ("Links to new sites", "report-harmful-content.example")
+    ]
+
+
+def test_links_added_or_removed_are_named():
+    before = side("Call [the police](tel:101) or [NSPCC](https://www.nspcc.org.uk/).\n")
+    after = side("Call [the police](tel:101) or [Childline](https://www.childline.org.uk/).\n")
+    (section,) = diff_chapter(before, after).changed_sections
+    html = "".join(section.blocks)
+    assert "New link “Childline” to" in html and "Link “NSPCC” to" in html
+    assert "tel:101" not in html  # unchanged links are not repeated
+
+
+def test_the_same_link_elsewhere_in_the_chapter_is_no_new_site():
+    before = side("See [GOV.UK](https://www.gov.uk/a).\n")
+    after = side("See [GOV.UK](https://www.gov.uk/b).\n")
+    assert diff_chapter(before, after).details == []
