@@ -121,11 +121,38 @@ def prepare_all(drafts, *, previous_by_chapter=None, release=None, related=None)
     return prepared
 
 
-def fingerprint(prepared) -> str:
-    """A digest of exactly what would be published: each draft's record and the set of
-    drafts. It changes when any field, the text or the membership of a release changes."""
-    items = sorted((p.draft.pk or 0, p.record.source_hash, p.record.release) for p in prepared)
+def fingerprint(prepared, release=None) -> str:
+    """A digest of exactly what would be published: each draft's record, the set of drafts
+    and the release's own details. It changes when any field, the text or the membership of
+    a release changes, so an approval can be bound to what the publisher saw."""
+    items = sorted(
+        (
+            p.draft.pk or 0,
+            p.record.source_hash,
+            p.record.release,
+            p.record.effective_date.isoformat(),
+        )
+        for p in prepared
+    )
+    if release is not None:
+        items.append((release.name, release.effective_date.isoformat(), release.introduction))
     return hashlib.sha256(json.dumps(items).encode()).hexdigest()
+
+
+def drafts_of(release, *, lock=False):
+    """The drafts a release would publish, in the order publishing takes them (locked for
+    the rest of the transaction when `lock` is set)."""
+    drafts = Draft.objects.filter(release=release, status=Draft.Status.DRAFT)
+    if lock:
+        drafts = drafts.select_for_update(of=("self",))
+    return list(drafts.select_related("chapter", "part", "replaced_by", "release").order_by("pk"))
+
+
+def approval_fingerprint(*, draft=None, release=None) -> str:
+    """What a publisher approves by publishing from the review they are looking at."""
+    if release is not None:
+        return fingerprint(prepare_all(drafts_of(release), release=release), release)
+    return fingerprint(prepare_all([draft]))
 
 
 def _owner_of(slug, draft):

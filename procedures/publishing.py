@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from procedures.drafts import fingerprint, prepare_all
+from procedures.drafts import drafts_of, fingerprint, prepare_all
 from procedures.models import (
     AuditEntry,
     Chapter,
@@ -65,11 +65,14 @@ def can_publish(user, draft: Draft) -> str:
     return ""
 
 
-def publish(*, by, draft: Draft | None = None, release: Release | None = None):
+def publish(*, by, approved: str, draft: Draft | None = None, release: Release | None = None):
     """Publish one draft, or every draft of a release, all or nothing.
 
-    Returns the versions stored. Raises PublishingError, having published nothing, when the
-    user may not publish, a draft has a problem, or a chapter moved on since its draft began.
+    `approved` is the fingerprint of what the publisher reviewed (`drafts.approval_fingerprint`,
+    carried by the review page): if anything differs now (a field, the text, a draft added to
+    or taken out of the release), nothing is published. Returns the versions stored. Raises
+    PublishingError, having published nothing, when the user may not publish, the content is
+    not what was approved, a draft has a problem, or a chapter moved on since its draft began.
     """
     if (draft is None) == (release is None):
         raise PublishingError("Choose one draft or one release to publish.")
@@ -77,13 +80,13 @@ def publish(*, by, draft: Draft | None = None, release: Release | None = None):
         raise PublishingError("Only a publisher can publish. Ask a publisher to review it.")
     try:
         with transaction.atomic():
-            release, drafts, prepared = _check(by, draft, release)
+            release, drafts, prepared = _check(by, draft, release, approved)
             versions, release = _execute(by, release, prepared)
             _record(
                 AuditEntry.Action.RELEASE if draft is None else AuditEntry.Action.PUBLISH,
                 by=by,
                 what=str(release) if draft is None else str(drafts[0]),
-                fingerprint=fingerprint(prepared),
+                fingerprint=approved,
                 release=release,
                 versions=versions,
             )
@@ -128,7 +131,7 @@ def discard(*, by, draft: Draft) -> None:
 # --- check ----------------------------------------------------------------------------------
 
 
-def _check(by, draft, release):
+def _check(by, draft, release, approved):
     """Lock what is to be published and find every reason not to. Returns the release, the
     drafts and what each would store."""
     release, drafts = _lock_drafts(draft, release)
@@ -139,6 +142,14 @@ def _check(by, draft, release):
     previous = _lock_chapters(drafts)
     _check_moved_on(drafts, previous)
     prepared = prepare_all(drafts, previous_by_chapter=previous, release=release)
+    if fingerprint(prepared, release) != approved:
+        raise PublishingError(
+            "Nothing was published: "
+            + ("the release" if release is not None else "the draft")
+            + " changed after you opened the review (its text, its details or, for a release, "
+            "its drafts). Review what it holds now, below, and publish again if it is right.",
+            codes=["changed_since_review"],
+        )
     problems = [line for each in prepared for line in each.messages()]
     if problems:
         raise PublishingError(
@@ -161,11 +172,7 @@ def _lock_drafts(draft, release):
         release = Release.objects.select_for_update().get(pk=release.pk)
         if release.published_at is not None:
             raise PublishingError(f"The release '{release}' has already been published.")
-        drafts = list(
-            Draft.objects.select_for_update()
-            .filter(release=release, status=Draft.Status.DRAFT)
-            .order_by("pk")
-        )
+        drafts = drafts_of(release, lock=True)
         if not drafts:
             raise PublishingError(f"The release '{release}' has no drafts to publish.")
         chapters = [d.chapter_id for d in drafts if d.chapter_id]

@@ -11,7 +11,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from procedures import publishing, selectors
 from procedures.admin.common import ReadOnlyOncePublished, message_lines
-from procedures.drafts import prepare
+from procedures.drafts import fingerprint, prepare
 from procedures.models import Chapter, ChapterVersion, Draft, Release
 from procedures.records import DRAFT_FIELD_OF
 from procedures.reviewing import review
@@ -65,6 +65,7 @@ class DraftForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        self._check_still_open(data)
         chapter = data.get("chapter") if "chapter" in self.fields else self.instance.chapter
         if chapter is None and not (data.get("slug") or "").strip():
             self.add_error("slug", "A new chapter needs a web address (slug).")
@@ -75,6 +76,37 @@ class DraftForm(forms.ModelForm):
             return data
         self._add_rule_problems(data)
         return data
+
+    def _check_still_open(self, data):
+        """The admin saves inside a transaction: lock the draft (and its release) until the
+        save commits, so a publish in progress either finishes first, and the save is refused
+        here with the editor's text kept, or waits and then sees a changed draft."""
+        if self.instance.pk:
+            status = (
+                Draft.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+            if status != Draft.Status.DRAFT:
+                raise ValidationError(
+                    "This draft was published while you were editing it, so it can no longer "
+                    "change. Your text is still in the form below: copy it into a new draft "
+                    "of the chapter.",
+                    code="published_meanwhile",
+                )
+        release = data.get("release")
+        if release is not None:
+            release = Release.objects.select_for_update().get(pk=release.pk)
+            if release.is_published:
+                self.add_error(
+                    "release",
+                    ValidationError(
+                        f"The release '{release}' was published meanwhile: choose another, or "
+                        "none to publish this draft on its own.",
+                        code="release_published",
+                    ),
+                )
 
     def _add_rule_problems(self, data):
         """The version rules, each problem next to the field it concerns. Problems in the text
@@ -172,6 +204,26 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
         )
         return initial
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id and str(object_id).isdigit():
+            draft = Draft.objects.filter(pk=object_id).first()
+            if draft is not None and draft.is_published:
+                # Published while the editor was typing: keep their text on the page.
+                return render(
+                    request,
+                    "admin/procedures/draft/published_meanwhile.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "opts": self.model._meta,
+                        "title": f"{draft} was published meanwhile",
+                        "draft": draft,
+                        "body": request.POST.get("body", ""),
+                        "summary": request.POST.get("summary", ""),
+                    },
+                    status=409,
+                )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -244,6 +296,8 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
             "draft": draft,
             **review(draft, user=request.user),
         }
+        if not draft.is_published:
+            context["approved"] = fingerprint([context["prepared"]])
         return render(request, "admin/procedures/draft/review.html", context)
 
     def publish_view(self, request, pk):
@@ -251,7 +305,9 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
         if request.method != "POST":
             return redirect("admin:procedures_draft_review", pk)
         try:
-            (version,) = publishing.publish(by=request.user, draft=draft)
+            (version,) = publishing.publish(
+                by=request.user, draft=draft, approved=request.POST.get("approved", "")
+            )
         except publishing.PublishingError as error:
             messages.error(request, message_lines(*error.lines()))
             return redirect("admin:procedures_draft_review", pk)

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from procedures import publishing, selectors
 from procedures.admin.common import ReadOnlyOncePublished, message_lines
-from procedures.drafts import prepare_all
+from procedures.drafts import fingerprint, prepare_all
 from procedures.models import Draft, Release
 from procedures.reviewing import review
 
@@ -71,6 +71,7 @@ class ReleaseAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
             .order_by("chapter_number", "pk")
         )
         prepared = prepare_all(drafts, release=release)
+        approved = fingerprint(prepared, release)
         reviews = [(p.draft, review(p.draft, user=request.user, prepared=p)) for p in prepared]
         problems = [line for p in prepared for line in p.messages()]
         cannot = sorted({r["cannot_publish"] for _, r in reviews if r["cannot_publish"]})
@@ -83,6 +84,7 @@ class ReleaseAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
             "problems": problems,
             "moved_on": any(r["moved_on"] for _, r in reviews),
             "cannot_publish": cannot,
+            "approved": approved,
             "published_versions": selectors.release_versions(release)
             if release.is_published
             else [],
@@ -94,7 +96,9 @@ class ReleaseAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
         if request.method != "POST":
             return redirect("admin:procedures_release_review", pk)
         try:
-            versions = publishing.publish(by=request.user, release=release)
+            versions = publishing.publish(
+                by=request.user, release=release, approved=request.POST.get("approved", "")
+            )
         except publishing.PublishingError as error:
             messages.error(request, message_lines(*error.lines()))
             return redirect("admin:procedures_release_review", pk)

@@ -5,7 +5,8 @@ import pytest
 
 from procedures.drafts import fingerprint, prepare
 from procedures.models import AuditEntry, Draft
-from procedures.publishing import PublishingError, discard, publish, rebase
+from procedures.publishing import PublishingError, discard, rebase
+from tests.publishing.helpers import publish
 
 pytestmark = pytest.mark.django_db
 

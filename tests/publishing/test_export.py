@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from procedures.models import Chapter, ChapterSlug, ChapterVersion, Release
-from procedures.publishing import publish
+from tests.publishing.helpers import publish
 
 TODAY = datetime.date.today()
 

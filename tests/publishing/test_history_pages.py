@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from procedures.models import Release
-from procedures.publishing import publish
+from tests.publishing.helpers import publish
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from django.test import override_settings
 
 from procedures import selectors
 from procedures.models import Chapter, ChapterSlug, ChapterVersion, Draft, Part, Release
-from procedures.publishing import PublishingError, publish
+from procedures.publishing import PublishingError
+from tests.publishing.helpers import publish
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.db import connection
 
 from procedures import publishing
 from procedures.models import ChapterVersion
-from procedures.publishing import PublishingError, publish
+from procedures.publishing import PublishingError
+from tests.publishing.helpers import publish
 
 pytestmark = [
     pytest.mark.postgres_only,
