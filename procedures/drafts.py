@@ -78,7 +78,6 @@ def prepare(draft: Draft, *, related=None) -> Prepared:
 
 def prepare_all(drafts, *, previous_by_chapter=None, release=None, related=None):
     """Prepare drafts to be published together. `related` applies to the first draft."""
-    targets = dict(selectors.link_targets())
     latest = previous_by_chapter
     if latest is None:
         chapter_ids = [d.chapter_id for d in drafts if d.chapter_id]
@@ -88,7 +87,7 @@ def prepare_all(drafts, *, previous_by_chapter=None, release=None, related=None)
             .filter(chapter_id__in=chapter_ids)
             .select_related("chapter", "part", "published_by", "replaced_by")
         }
-    records = []
+    records, own_targets, named = [], {}, set()
     for index, draft in enumerate(drafts):
         previous = latest.get(draft.chapter_id)
         record = VersionRecord.from_draft(
@@ -100,8 +99,14 @@ def prepare_all(drafts, *, previous_by_chapter=None, release=None, related=None)
         )
         records.append((draft, previous, record))
         # Drafts published together may link to each other's new sections.
-        anchors = render_markdown(record.body, slug=record.slug).anchors
-        targets[record.slug] = LinkTarget(slug=record.slug, title=record.title, anchors=anchors)
+        first = render_markdown(record.body, slug=record.slug)
+        own_targets[record.slug] = LinkTarget(
+            slug=record.slug, title=record.title, anchors=first.anchors
+        )
+        named |= {link.slug for link in first.links} | set(record.related)
+        named |= {record.replaced_by} if record.replaced_by else set()
+    # Only the chapters the drafts name are read, whatever the size of the manual.
+    targets = {**selectors.link_targets(slugs=named - set(own_targets)), **own_targets}
     prepared = []
     for draft, previous, record in records:
         rendered, problems = check_version(

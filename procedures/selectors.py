@@ -6,7 +6,7 @@ default), so scheduled versions and the point-in-time view need no other rule.
 
 import datetime
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from procedures.models import (
     Chapter,
@@ -111,16 +111,29 @@ def _current_of(chapters, on):
     )
 
 
-def link_targets() -> dict[str, LinkTarget]:
-    """What cross-links may point at: each chapter's latest version, with its anchors."""
-    latest = ChapterVersion.objects.newest().select_related("chapter")
-    latest = latest.only("id", "title", "chapter__slug").prefetch_related(
-        Prefetch(
-            "sections", queryset=Section.objects.exclude(anchor="").only("version_id", "anchor")
+def link_targets(slugs=None) -> dict[str, LinkTarget]:
+    """What cross-links may point at: each chapter's latest version, with its anchors, under
+    its current slug and every former one. With `slugs`, only the chapters those name (a slug
+    that names no chapter is simply absent), so checking one draft reads a few rows, not the
+    whole manual."""
+    aliases = ChapterSlug.objects.all()
+    if slugs is not None:
+        aliases = aliases.filter(chapter__slugs__slug__in=set(slugs)).distinct()
+    chapter_of = dict(aliases.values_list("slug", "chapter_id"))
+    latest = (
+        ChapterVersion.objects.newest()
+        .filter(chapter_id__in=set(chapter_of.values()))
+        .select_related("chapter")
+        .only("id", "title", "chapter__slug")
+        .prefetch_related(
+            Prefetch(
+                "sections",
+                queryset=Section.objects.exclude(anchor="").only("version_id", "anchor"),
+            )
         )
     )
-    targets = {
-        v.chapter.slug: LinkTarget(
+    by_chapter = {
+        v.chapter_id: LinkTarget(
             slug=v.chapter.slug,
             title=v.title,
             anchors=frozenset(s.anchor for s in v.sections.all()),
@@ -128,13 +141,11 @@ def link_targets() -> dict[str, LinkTarget]:
         for v in latest
     }
     # A renamed chapter's former slugs still lead to it (permanent redirects).
-    former = ChapterSlug.objects.exclude(slug=F("chapter__slug")).values_list(
-        "slug", "chapter__slug"
-    )
-    for old, current in former:
-        if current in targets:
-            targets.setdefault(old, targets[current])
-    return targets
+    return {
+        slug: by_chapter[chapter_id]
+        for slug, chapter_id in chapter_of.items()
+        if chapter_id in by_chapter
+    }
 
 
 # --- amendments, releases and comparisons ---------------------------------------------------

@@ -374,3 +374,21 @@ def test_a_draft_in_a_release_is_published_with_the_release(
     draft = draft_of("online-safety", by=editor, release=release)
     with pytest.raises(PublishingError, match="publish the release"):
         publish(by=publisher, draft=draft)
+
+
+def test_checking_a_draft_reads_only_the_chapters_it_names(
+    small_manual, draft_of, editor, publisher, monkeypatch
+):
+    """The review and publishing read the chapters a draft links to, not the whole manual."""
+    asked = []
+    real = selectors.link_targets
+    monkeypatch.setattr(
+        selectors, "link_targets", lambda slugs=None: asked.append(slugs) or real(slugs)
+    )
+    draft = draft_of("online-safety", by=editor, replace={"Sexting": "Nudes"})
+    publish(by=publisher, draft=draft)
+    assert asked and all(slugs == {"bullying"} for slugs in asked)
+    publish(by=publisher, draft=draft_of("referrals", by=editor, slug="front-door"))
+    targets = real({"referrals", "bullying", "no-such-chapter"})
+    assert sorted(targets) == ["bullying", "front-door", "referrals"]  # old slugs still lead there
+    assert targets["referrals"].slug == "front-door"
