@@ -7,10 +7,10 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from procedures import selectors
+from procedures.caching import cached_page
 from procedures.diffing import diff_chapter, side_of_version
 from procedures.models import ChapterVersion, Release
 
@@ -23,6 +23,7 @@ CHANGE_GROUPS = [
 ]
 
 
+@cached_page
 def contents(request):
     return render(request, "procedures/contents.html", _contents_context())
 
@@ -36,6 +37,7 @@ def _contents_context(on=None):
     return {"parts": parts, "latest_release": selectors.latest_release(on) if flags else None}
 
 
+@cached_page
 def chapter(request, slug):
     found = _chapter_or_404(slug)
     if found.slug != slug:
@@ -46,6 +48,7 @@ def chapter(request, slug):
     return render_version_page(request, current, current=current)
 
 
+@cached_page
 def version(request, slug, number):
     found = _chapter_or_404(slug)
     if found.slug != slug:
@@ -56,6 +59,7 @@ def version(request, slug, number):
     return render_version_page(request, shown, current=selectors.current_version(found))
 
 
+@cached_page
 def versions(request, slug):
     found = _chapter_or_404(slug)
     if found.slug != slug:
@@ -121,6 +125,7 @@ def compare(request, slug):
     return redirect("procedures:diff", slug=found.slug, a=first, b=last)
 
 
+@cached_page
 def amendments(request):
     releases = selectors.releases_in_effect()
     return render(
@@ -380,7 +385,7 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
         "upcoming": selectors.upcoming(chapter, on=on) if chapter.pk else [],
         "related": selectors.related_chapters(shown, on=on) if shown.pk else [],
         "linking_here": selectors.linking_here(chapter, on=on) if chapter.pk else [],
-        "printed_on": printed_on(timezone.localtime()),
+        "printed_on": printed_on(selectors.today()),
         "page_url": request.build_absolute_uri(shown.get_absolute_url()),
         "check_url": request.build_absolute_uri(shown.get_check_url()),
     }
@@ -388,9 +393,7 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
     return render(request, "procedures/chapter.html", context)
 
 
-def printed_on(moment):
-    """'Friday 21 June 2024, 10:19pm': how the print footer states the moment of printing."""
-    hour = moment.hour % 12 or 12
-    return f"{moment:%A} {moment.day} {moment:%B %Y}, {hour}:{moment:%M}{moment:%p}".replace(
-        "AM", "am"
-    ).replace("PM", "pm")
+def printed_on(day):
+    """'Friday 21 June 2024': the day only, so the page is the same all day and can be cached;
+    static/js/print-time.js adds the reader's time of day when the page is shown and printed."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
