@@ -5,8 +5,10 @@ versions take effect at midnight), the address and, later, the partnership. So a
 is kept under a key made of the day, the partnership and the address, together with the stamp
 it was rendered under. Every write that can change a page (loading, storing a version, which
 covers publishing and withdrawing, and saving a chapter, a former address, a part or a
-release) replaces the stamp once the transaction commits. A hit costs one cache round trip,
-`get_many` of the stamp and the page: the page is served only if its stamp is still current.
+release) replaces the stamp once the transaction commits. A page is served only while the
+stamp it was rendered under is current. A hit costs one cheap lookup, the stamp (a few
+bytes): each worker keeps the pages it served under the current stamp and day in memory, and
+fetches a page from the shared cache only on its first request for it.
 
 Why this is safe: a reader reads the stamp before it reads any row. If it read the old stamp,
 whatever it stores is filed under the old stamp and never served once the new stamp is set;
@@ -28,6 +30,7 @@ import hashlib
 import logging
 import re
 import secrets
+import threading
 import time
 from functools import wraps
 
@@ -37,7 +40,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from procedures import selectors
@@ -124,28 +127,60 @@ def cached_page(view):
             # in one transaction that never commits), sees its own rows: no cached page.
             return view(request, *args, **kwargs)
         day = selectors.today()
-        key = _page_key(request, day)
+        page = _page_key(request, day)
+        key = f"{page}:{_encoding(request)}"
         try:
-            found = cache.get_many([STAMP_KEY, key])
-            stamp = _current_stamp(found.get(STAMP_KEY))
+            stamp = _current_stamp(cache.get(STAMP_KEY))
+            if stamp is None:  # a dummy cache (CACHE_URL=dummy://) keeps nothing
+                return view(request, *args, **kwargs)
+            generation = (stamp[0], day)
+            entry = _pages.get(generation, key) or cache.get(key)
         except Exception:  # a cache outage slows pages down; it must not take them down
             logger.exception("page cache unavailable; rendering %s", request.path)
             return view(request, *args, **kwargs)
-        if stamp is None:  # a dummy cache (CACHE_URL=dummy://) keeps nothing
-            return view(request, *args, **kwargs)
-        entry = found.get(key)
         if entry is None or entry["stamp"] != stamp:
             response = view(request, *args, **kwargs)
             if not _cacheable(response):
                 return response
-            entry = _entry(response, stamp, day)
+            # Each encoding is its own entry, so a hit reads only the body it sends.
+            entries = _entries(response, stamp, day)
+            entries = {f"{page}:{name}": entry for name, entry in entries.items()}
             try:
-                cache.set(key, entry, PAGE_TIMEOUT)
+                cache.set_many(entries, PAGE_TIMEOUT)
             except Exception:
                 logger.exception("page cache unavailable; not storing %s", request.path)
+            entry = entries[key]
+        _pages.put(generation, key, entry)
         return _respond(request, entry)
 
     return wrapped
+
+
+class _WorkerPages:
+    """Pages this worker has served under the current stamp and day, so that a hit reads
+    only the stamp (a few bytes) from the shared cache. Emptied whenever the stamp or the day
+    changes; holds at most MAX_BYTES of bodies."""
+
+    MAX_BYTES = 32 * 1024 * 1024
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.generation, self.entries, self.size = None, {}, 0
+
+    def get(self, generation, key):
+        with self.lock:
+            return self.entries.get(key) if generation == self.generation else None
+
+    def put(self, generation, key, entry):
+        with self.lock:
+            if generation != self.generation:
+                self.generation, self.entries, self.size = generation, {}, 0
+            if key not in self.entries and self.size + len(entry["body"]) <= self.MAX_BYTES:
+                self.entries[key] = entry
+                self.size += len(entry["body"])
+
+
+_pages = _WorkerPages()
 
 
 def _page_key(request, day):
@@ -154,6 +189,11 @@ def _page_key(request, day):
     address = f"{request.scheme}://{request.get_host()}{request.path}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"procedures:page:{day.isoformat()}:{PARTNERSHIP}:{digest}"
+
+
+def _encoding(request):
+    accepted = request.headers.get("Accept-Encoding", "")
+    return next((name for name, pattern in ACCEPTS.items() if pattern.search(accepted)), "identity")
 
 
 def _cacheable(response):
@@ -165,41 +205,43 @@ def _cacheable(response):
     )
 
 
-def _entry(response, stamp, day):
+def _entries(response, stamp, day):
     body = response.content
     token, stamped_at = stamp
     digest = hashlib.sha256(body).hexdigest()[:12]
     start_of_day = datetime.datetime.combine(
         day, datetime.time(), tzinfo=timezone.get_current_timezone()
     )
-    entry = {
-        "stamp": stamp,
-        "etag": f'W/"{token}.{day:%Y%m%d}.{PARTNERSHIP}.{digest}"',
-        # The page last changed at the latest write to the manual or at midnight, whichever
-        # came later (a scheduled version takes effect at midnight).
-        "last_modified": int(max(stamped_at, start_of_day.timestamp())),
-        "content_type": response["Content-Type"],
-        "identity": body,
-        "gzip": gzip.compress(body, compresslevel=6, mtime=0),
-    }
+    # The page last changed at the latest write to the manual or at midnight, whichever came
+    # later (a scheduled version takes effect at midnight).
+    last_modified = int(max(stamped_at, start_of_day.timestamp()))
+    bodies = {"identity": body, "gzip": gzip.compress(body, compresslevel=6, mtime=0)}
     if brotli is not None:
-        entry["br"] = brotli.compress(body, quality=6)
-    return entry
+        bodies["br"] = brotli.compress(body, quality=6)
+    else:  # pragma: no cover
+        bodies["br"] = bodies["gzip"]
+    return {
+        accepted: {
+            "stamp": stamp,
+            "etag": f'W/"{token}.{day:%Y%m%d}.{PARTNERSHIP}.{digest}"',
+            "last_modified": last_modified,
+            "last_modified_http": http_date(last_modified),
+            "content_type": response["Content-Type"],
+            "encoding": "gzip" if brotli is None and accepted == "br" else accepted,
+            "body": content,
+        }
+        for accepted, content in bodies.items()
+    }
 
 
 def _respond(request, entry):
-    accepted = request.headers.get("Accept-Encoding", "")
-    encoding = next(
-        (name for name, pattern in ACCEPTS.items() if name in entry and pattern.search(accepted)),
-        None,
-    )
-    response = HttpResponse(entry[encoding or "identity"], content_type=entry["content_type"])
-    if encoding:
-        response["Content-Encoding"] = encoding
+    response = HttpResponse(entry["body"], content_type=entry["content_type"])
+    if entry["encoding"] != "identity":
+        response["Content-Encoding"] = entry["encoding"]
     response["ETag"] = entry["etag"]
-    response["Last-Modified"] = http_date(entry["last_modified"])
+    response["Last-Modified"] = entry["last_modified_http"]
     response["Cache-Control"] = CACHE_CONTROL
-    patch_vary_headers(response, ("Accept-Encoding",))
+    response["Vary"] = "Accept-Encoding"
     return get_conditional_response(
         request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
     )

@@ -152,8 +152,9 @@ def test_the_page_is_the_same_for_every_reader_and_compressed_when_asked(
     plain = Client().get(CHAPTER)
     assert plain.content == Client().get(CHAPTER).content  # no nonce, no time of day
     assert b"nonce=" not in plain.content and b"<script>" not in plain.content
-    policy = plain["Content-Security-Policy"]
-    assert "script-src 'self';" in policy and "nonce" not in policy and "unsafe" not in policy
+    policy = [part.strip() for part in plain["Content-Security-Policy"].split(";")]
+    assert "script-src 'self'" in policy
+    assert not any("nonce" in part or "unsafe" in part for part in policy)
 
     zipped = Client().get(CHAPTER, headers={"accept-encoding": "gzip"})
     assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
