@@ -1,6 +1,6 @@
 """Serving speed: a chapter page against a static file of the same size, with gunicorn and wrk.
 
-    python bench/serve.py                                  # both backends, 5 s x 3 rounds (~3 min)
+    python bench/serve.py                                  # both backends, 5 s x 5 rounds (~4 min)
     python bench/serve.py --duration 15 --rounds 5         # the issue's method (~12 min)
     python bench/serve.py --backends sqlite --json bench/serve-results.json
 
@@ -19,8 +19,10 @@ Targets (static copy, chapter, contents, search) are measured with wrk (2 thread
 connections) in rounds; each round runs every target once, in an order rotated by one each
 round, so drift on a shared machine spreads over all of them. After a 1 s warm-up per target,
 the figures are medians over rounds: requests/s, and p50/p95 latency. The ratio is the
-chapter's median requests/s over the static file's. A run with any error or non-2xx response
-fails. With --accept-encoding every request asks for gzip/brotli, as browsers do.
+chapter's median requests/s over the static file's; the median of the same ratio within
+each round is shown beside it (steadier when other work shares the machine). A run with any
+error or non-2xx response fails. With --accept-encoding every request asks for gzip/brotli,
+as browsers do.
 """
 
 import argparse
@@ -28,6 +30,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -102,6 +105,9 @@ class Server:
         self.env, self.port, self.process = env, port, None
 
     def __enter__(self):
+        with socket.socket() as probe:  # another server on the port would be measured instead
+            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                raise RuntimeError(f"port {self.port} is in use: choose another with --port")
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{self.port}"]
             + ["--workers", "2", "--access-logfile", "-"],
@@ -110,17 +116,28 @@ class Server:
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )
+        try:
+            self._wait_until_serving()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_until_serving(self):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn exited on start")
             try:
                 urllib.request.urlopen(self.url("/healthz/"), timeout=1).read()
-                return self
+                return
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not start within 30 s")
 
     def __exit__(self, *exc):
-        os.killpg(self.process.pid, signal.SIGTERM)
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=30)
 
     def url(self, path):
@@ -181,6 +198,10 @@ def measure(backend, options):
         for name, results in rounds.items()
     }
     figures["chapter_over_static"] = round(figures["chapter"]["rps"] / figures["static"]["rps"], 3)
+    # The same ratio within each round (its targets run within seconds of each other), whose
+    # median is steadier than the ratio of medians when other work shares the machine.
+    pairs = zip(rounds["chapter"], rounds["static"], strict=True)
+    figures["per_round_ratio"] = round(statistics.median(c["rps"] / s["rps"] for c, s in pairs), 3)
     figures["page_bytes"] = size
     return figures
 
@@ -189,10 +210,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=20)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--redis-db", type=int, default=13, help="Redis database to use (flushed)")
     parser.add_argument(
         "--server",
@@ -202,6 +223,10 @@ def main():
     parser.add_argument("--accept-encoding", action="store_true", help="ask for gzip/brotli")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     options = parser.parse_args()
+    if not options.port:
+        with socket.socket() as free:
+            free.bind(("127.0.0.1", 0))
+            options.port = free.getsockname()[1]
     if not shutil.which("wrk"):
         sys.exit("bench/serve.py needs wrk (Debian: apt-get install wrk)")
 
@@ -213,11 +238,12 @@ def main():
     print(f"\nwrk -t{options.threads} -c{options.connections}, {options.duration} s rounds, ")
     print(f"medians of {options.rounds} rounds; accept-encoding: {options.accept_encoding}")
     print("| backend | page bytes | static req/s | chapter req/s | chapter / static |", end="")
-    print(" chapter p50 / p95 ms | contents p50 / p95 ms | search p50 / p95 ms |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(" per round | chapter p50 / p95 ms | contents p50 / p95 ms | search p50 / p95 ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for backend, f in results.items():
         cells = [backend, f"{f['page_bytes']:,}", f"{f['static']['rps']:.0f}"]
         cells += [f"{f['chapter']['rps']:.0f}", f"**{f['chapter_over_static']:.3f}**"]
+        cells += [f"{f['per_round_ratio']:.3f}"]
         cells += [
             f"{f[name]['p50_ms']} / {f[name]['p95_ms']}" for name in TARGETS if name != "static"
         ]
