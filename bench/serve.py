@@ -179,17 +179,20 @@ def measure(backend, options):
         with Server(env, options.port) as server:
             size = static_copy_of_chapter(server, env)
         # whitenoise indexes the static files when it starts: serve again to include the copy.
-        with Server(env, options.port) as server:
-            for path in TARGETS.values():
-                wrk(server.url(path), 1, options, script)
-            rounds = {name: [] for name in TARGETS}
-            names = list(TARGETS)
-            for number in range(options.rounds):
-                order = names[number % len(names) :] + names[: number % len(names)]
-                for name in order:
-                    result = wrk(server.url(TARGETS[name]), options.duration, options, script)
-                    rounds[name].append(result)
-                    print(f"  {backend} round {number + 1} {name}: {result['rps']:.0f} req/s")
+        try:
+            with Server(env, options.port) as server:
+                for path in TARGETS.values():
+                    wrk(server.url(path), 1, options, script)
+                rounds = {name: [] for name in TARGETS}
+                names = list(TARGETS)
+                for number in range(options.rounds):
+                    order = names[number % len(names) :] + names[: number % len(names)]
+                    for name in order:
+                        result = wrk(server.url(TARGETS[name]), options.duration, options, script)
+                        rounds[name].append(result)
+                        print(f"  {backend} round {number + 1} {name}: {result['rps']:.0f} req/s")
+        finally:
+            shutil.rmtree(ROOT / "staticfiles" / "bench", ignore_errors=True)
     figures = {
         name: {
             key: round(statistics.median(r[key] for r in results), 2)
