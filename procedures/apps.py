@@ -7,6 +7,8 @@ class ProceduresConfig(AppConfig):
     verbose_name = "Procedures"
 
     def ready(self):
+        from procedures import caching  # noqa: F401 - connects the page cache's invalidation
+
         # Connected after the auth app's handler, so the permissions exist when it runs.
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="procedures-groups")
 

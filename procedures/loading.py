@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from django.db import transaction
 from django.utils import timezone
 
+from procedures.caching import bump_on_commit
 from procedures.content import ContentError, ContentInvalid, Manual
 from procedures.models import Chapter, ChapterSlug, ChapterVersion, Part, Release
 from procedures.records import VersionRecord
@@ -42,6 +43,7 @@ def load_manual(
     report = LoadReport()
     errors = []
     with transaction.atomic():
+        bump_on_commit()  # parts, releases and addresses may change without a new version
         parts = _sync_parts(manual)
         releases = _sync_releases(manual)
         chapters = manual.chapters()

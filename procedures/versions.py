@@ -6,6 +6,7 @@ rendered HTML, sections and cross-links, and keeps the search index in the same 
 
 from django.db import transaction
 
+from procedures.caching import bump_on_commit
 from procedures.models import Chapter, ChapterSlug, ChapterVersion, Link, Section
 from procedures.records import VersionRecord
 from procedures.rendering import Rendered
@@ -32,6 +33,7 @@ def store_version(
         # The lock makes concurrent writers of one chapter queue up; the unique constraints
         # on (chapter, number) and on the open-ended version are the last line behind it.
         Chapter.objects.select_for_update().filter(pk=chapter.pk).first()
+        bump_on_commit()  # cached pages go stale once this commits
         previous = (
             ChapterVersion.objects.newest()
             .filter(chapter=chapter)

@@ -8,10 +8,10 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from procedures import selectors
+from procedures.caching import cached_page
 from procedures.models import ChapterVersion, Release
 from procedures.records import diff_versions
 
@@ -24,6 +24,7 @@ CHANGE_GROUPS = [
 ]
 
 
+@cached_page
 def contents(request):
     return render(request, "procedures/contents.html", _contents_context())
 
@@ -56,6 +57,7 @@ def by_chapter(view):
     return wrapper
 
 
+@cached_page
 @by_chapter
 def chapter(request, chapter):
     current = selectors.current_version(chapter)
@@ -64,6 +66,7 @@ def chapter(request, chapter):
     return render_version_page(request, current, current=current)
 
 
+@cached_page
 @by_chapter
 def version(request, chapter, number):
     shown = selectors.version(chapter, number)
@@ -72,6 +75,7 @@ def version(request, chapter, number):
     return render_version_page(request, shown, current=selectors.current_version(chapter))
 
 
+@cached_page
 @by_chapter
 def versions(request, chapter):
     current = selectors.current_version(chapter)
@@ -132,6 +136,7 @@ def compare(request, chapter):
     return redirect("procedures:diff", slug=chapter.slug, a=first, b=last)
 
 
+@cached_page
 def amendments(request):
     releases = selectors.releases_in_effect()
     return render(
@@ -380,7 +385,7 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
         "upcoming": selectors.upcoming(chapter, on=on) if chapter.pk else [],
         "related": selectors.related_chapters(shown, on=on) if shown.pk else [],
         "linking_here": selectors.linking_here(chapter, on=on) if chapter.pk else [],
-        "printed_on": printed_on(timezone.localtime()),
+        "printed_on": printed_on(selectors.today()),
         "page_url": request.build_absolute_uri(shown.get_absolute_url()),
         "check_url": request.build_absolute_uri(shown.get_check_url()),
     }
@@ -388,9 +393,7 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
     return render(request, "procedures/chapter.html", context)
 
 
-def printed_on(moment):
-    """'Friday 21 June 2024, 10:19pm': how the print footer states the moment of printing."""
-    hour = moment.hour % 12 or 12
-    return f"{moment:%A} {moment.day} {moment:%B %Y}, {hour}:{moment:%M}{moment:%p}".replace(
-        "AM", "am"
-    ).replace("PM", "pm")
+def printed_on(day):
+    """'Friday 21 June 2024': the day only, so the page is the same all day and can be cached;
+    static/js/print-time.js adds the reader's time of day when the page is shown and printed."""
+    return f"{day:%A} {day.day} {day:%B %Y}"

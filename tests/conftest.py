@@ -76,3 +76,9 @@ def manual(tmp_path):
 @pytest.fixture
 def sample_manual(db):
     call_command("load_content", str(SAMPLE_CONTENT), verbosity=0)
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Every request renders its page: for tests that count what a cache miss costs."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -80,7 +80,7 @@ def test_scheduled_version_is_not_current_until_its_day(client, manual):
 
 
 def test_chapter_html_is_stored_not_rendered_per_request(
-    client, sample_manual, django_assert_max_num_queries
+    client, sample_manual, django_assert_max_num_queries, no_page_cache
 ):
     ChapterVersion.objects.filter(chapter__slug="bullying").update(html="<p>Stored HTML</p>")
     with django_assert_max_num_queries(12):
@@ -89,7 +89,7 @@ def test_chapter_html_is_stored_not_rendered_per_request(
 
 
 def test_chapter_page_queries_do_not_grow_with_sections_or_versions(
-    client, sample_manual, django_assert_max_num_queries
+    client, sample_manual, django_assert_max_num_queries, no_page_cache
 ):
     # Online safety has 20 sections and 2 versions; a query per section or per version
     # (as a lazy attribute in a template would cause) breaks this bound.

@@ -1,10 +1,12 @@
 // Print helpers. Everything here is an enhancement: without JavaScript the page
-// prints with the server's time and closed <details> stay as the browser shows
-// them.
+// prints with the day the server rendered it and closed <details> stay as the
+// browser shows them.
 //
-// - Before printing, the print footer's time ([data-printed-on]) is set to the
-//   reader's current local time, since a page may be printed long after it was
-//   loaded. Same format as the server: "Friday 21 June 2024, 10:19pm".
+// - The server renders only the day ("Friday 21 June 2024"), so a page is the
+//   same for every reader all day long and can be cached. When the page is
+//   shown, and again before printing (a page may be printed long after it was
+//   loaded), the print footer's [data-printed-on] text becomes the reader's
+//   local date and time: "Friday 21 June 2024, 10:19pm".
 // - Before printing, closed <details> (such as "Show amendments") are opened,
 //   and closed again afterwards.
 // - Buttons with [data-app-print] print the page.
@@ -26,12 +28,16 @@
       (hours < 12 ? 'am' : 'pm');
   }
 
-  function beforePrint() {
+  function stampPrintedOn() {
     var now = formatPrintedOn(new Date());
     var stamps = document.querySelectorAll('[data-printed-on]');
     for (var i = 0; i < stamps.length; i++) {
       stamps[i].textContent = now;
     }
+  }
+
+  function beforePrint() {
+    stampPrintedOn();
 
     var closed = document.querySelectorAll('details:not([open])');
     for (var j = 0; j < closed.length; j++) {
@@ -48,6 +54,8 @@
     }
   }
 
+  // The script is deferred: the document has been parsed when it runs.
+  stampPrintedOn();
   window.addEventListener('beforeprint', beforePrint);
   window.addEventListener('afterprint', afterPrint);
 

@@ -104,6 +104,8 @@ def test_printed_chapter_carries_the_footer_with_version_and_url(site, page, tmp
     page.pdf(path=str(pdf_path), format="A4")
     text = " ".join(p.extract_text() for p in PdfReader(pdf_path).pages)
     text = re.sub(r"\s+", " ", text)
+    # The server renders only the day (the page is cached all day); the time of day comes
+    # from print-time.js in the reader's browser.
     assert re.search(r"This page is correct as printed on \w+day \d{1,2} \w+ \d{4}, \d", text)
     assert "Version 2, effective 21 June 2024" in text
     # A long URL may wrap across lines in the PDF, so compare without white space.
@@ -117,3 +119,10 @@ def test_accessibility_statement_is_linked_from_every_page_and_accessible(site, 
     page.locator("footer").get_by_role("link", name="Accessibility statement").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Accessibility statement")
     axe_check(page, "accessibility statement")
+
+
+def test_gov_uk_frontend_starts_from_a_static_module_under_the_policy(site, page, console_errors):
+    # No inline script and no nonce: the module file is allowed by script-src 'self' alone.
+    page.goto(site + "/chapters/online-safety/")
+    expect(page.locator(".govuk-skip-link")).to_have_attribute("data-govuk-skip-link-init", "")
+    assert console_errors == []
