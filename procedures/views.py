@@ -5,8 +5,9 @@ import re
 from functools import wraps
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -350,6 +351,53 @@ def printout(request, chapter, number):
             ),
         },
     )
+
+
+@by_chapter
+def print_margins(request, chapter, number):
+    """The running header and footer of a printed version, as a stylesheet: CSS paged media
+    puts them on every page, and margin boxes take their text only from CSS (the policy
+    forbids inline styles, so the per-version words come from this same-origin file)."""
+    shown = selectors.version(chapter, number)
+    if shown is None:
+        raise Http404(f"There is no version {number} of this chapter.")
+    current = selectors.current_version(chapter)
+    facts = {
+        "title": f"{shown.chapter_number} {shown.title}",
+        "version": f"Version {shown.number}, effective {_day(shown.effective_date)}",
+        "status": _print_status(shown, current),
+        "printed_on": printed_on(timezone.localtime()),
+        "check_url": request.build_absolute_uri(shown.get_check_url()),
+        "origin": request.build_absolute_uri("/").rstrip("/"),
+    }
+    css = render_to_string(
+        "procedures/print_margins.css", {key: css_string(value) for key, value in facts.items()}
+    )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    # The printed-on time is the moment of the request (print-margins.js renews it on printing).
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _print_status(shown, current):
+    if current is not None and current.pk == shown.pk:
+        return ""
+    if shown.effective_date > selectors.today():
+        return "Not in effect yet"
+    return "Superseded: do not act on it"
+
+
+def _day(value):
+    return f"{value.day} {value:%B %Y}"
+
+
+def css_string(value: str) -> str:
+    """A quoted CSS string holding `value` as plain text, whatever characters it has."""
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in '"\\' or ord(char) < 32 or ord(char) == 127 else char
+        for char in value
+    )
+    return f'"{escaped}"'
 
 
 AS_OF_LINK = re.compile(r'href="/chapters/')
