@@ -16,7 +16,7 @@ def test_print_stylesheet_names_chapter_version_and_check_address(client, sample
     assert response["Content-Type"].startswith("text/css")
     assert response["Cache-Control"] == "no-store"
     css = response.content.decode()
-    assert '"2.5 Online safety"' in css
+    assert '"2.5 Online safety: Children exposed to abuse through digital media"' in css
     assert '"Version 2, effective 21 June 2024"' in css
     assert '"http://testserver/v/online-safety/2/"' in css
     assert 'counter(page) " of " counter(pages)' in css
