@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from procedures import selectors
+from procedures import review_dates, selectors
 from procedures.models import ChapterVersion, Release
 from procedures.records import diff_versions
 
@@ -200,21 +200,22 @@ class AmendmentsFeed(Feed):
 
     def items(self):
         entries = [
-            (release.published_at, release)
+            (_dated(release), release)
             for release in selectors.releases_in_effect() + selectors.scheduled_releases()
         ]
         entries += [
-            (version.published_at, version) for version in selectors.amendments_outside_releases()
+            (_dated(version), version) for version in selectors.amendments_outside_releases()
         ]
         entries.sort(key=lambda entry: (entry[0], _effective(entry[1])), reverse=True)
         return [item for _, item in entries[:50]]
 
     def item_title(self, item):
+        when = item.effective_date
+        verb = "takes effect" if when > selectors.today() else "effective"
         if isinstance(item, Release):
-            when = item.effective_date
-            verb = "takes effect" if when > selectors.today() else "effective"
             return f"{item.name} ({verb} {when.day} {when:%B %Y})"
-        return f"{item.chapter_number} {item.title}: {item.get_change_display().lower()}"
+        change = item.get_change_display().lower()
+        return f"{item.chapter_number} {item.title}: {change} ({verb} {when.day} {when:%B %Y})"
 
     def item_link(self, item):
         if isinstance(item, Release):
@@ -226,14 +227,15 @@ class AmendmentsFeed(Feed):
         return f"tag:procedures-portal,2024:{kind}:{item.pk}"
 
     def item_pubdate(self, item):
-        return item.published_at
+        return _dated(item)
 
     def item_updateddate(self, item):
-        return item.published_at
+        return _dated(item)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item = kwargs["item"]
+        context["today"] = selectors.today()
         if isinstance(item, Release):
             context["groups"] = _grouped(list(item.versions.all()))
         return context
@@ -241,6 +243,16 @@ class AmendmentsFeed(Feed):
 
 def _effective(item):
     return item.effective_date
+
+
+def _dated(item):
+    """When a feed entry was published: the publishing moment, except for history loaded from
+    files (published by nobody), which took effect on its effective date, not on the day the
+    manual was loaded."""
+    if item.published_by_id is not None:
+        return item.published_at
+    start = datetime.datetime.combine(item.effective_date, datetime.time())
+    return min(item.published_at, timezone.make_aware(start))
 
 
 # --- point in time --------------------------------------------------------------------------
@@ -330,10 +342,15 @@ def printout(request, chapter, number):
         status = "corrected"  # only typo and link fixes since: nothing to re-read
     else:
         status = "superseded"
+    overdue = None
+    if status in ("current", "corrected"):
+        due = review_dates.next_review(current, review_dates.chapter_reviews(chapter))
+        overdue = review_dates.overdue_since(current, due)
     return render(
         request,
         "procedures/printout.html",
         {
+            "review_overdue_since": overdue,
             "chapter": chapter,
             "printed": printed,
             "current": current,
@@ -410,6 +427,8 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
     if as_of is not None:
         # Cross-links lead to the other chapters as they stood on the same day.
         html = AS_OF_LINK.sub(f'href="/as-of/{as_of.isoformat()}/chapters/', html)
+    reviews = review_dates.chapter_reviews(chapter) if chapter.pk else []
+    next_review = review_dates.next_review(shown, reviews)
     replacement = None
     if shown.replaced_by_id:
         replacement = selectors.current_version(shown.replaced_by, on=on)
@@ -428,6 +447,13 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
         "upcoming": selectors.upcoming(chapter, on=on) if chapter.pk else [],
         "related": selectors.related_chapters(shown, on=on) if shown.pk else [],
         "linking_here": selectors.linking_here(chapter, on=on) if chapter.pk else [],
+        "reviews": reviews,
+        "next_review": next_review,
+        "review_overdue_since": (
+            review_dates.overdue_since(shown, next_review)
+            if as_of is None and current is not None and current.pk == shown.pk
+            else None
+        ),
         "printed_on": printed_on(timezone.localtime()),
         "page_url": request.build_absolute_uri(shown.get_absolute_url()),
         "check_url": request.build_absolute_uri(shown.get_check_url()),
