@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.html import format_html
@@ -131,7 +131,8 @@ class DueForReviewAdmin(admin.ModelAdmin):
         return review_dates.due_for_review()
 
     def get_ordering(self, request):
-        return []  # due_for_review's order: soonest due first
+        # Soonest due first: overdue at the top, versions without a date last.
+        return [F("next_review").asc(nulls_last=True), "number_key"]
 
     @admin.display(description="Next review")
     def due(self, obj):
