@@ -37,7 +37,7 @@ def record_review(
         raise ReviewError("Choose the next review date: a day after today.")
     with transaction.atomic():
         in_force = ChapterVersion.objects.current().filter(chapter_id=version.chapter_id).first()
-        if in_force is None or in_force.pk != version.pk:
+        if in_force is None or in_force.pk != version.pk or in_force.is_withdrawn:
             raise ReviewError(
                 f"{version} is not the version in force: review the version practitioners read."
             )
@@ -61,9 +61,11 @@ def with_next_review(versions):
 
 
 def due_for_review():
-    """The versions in force, soonest due first (overdue at the top, undated last)."""
+    """The versions in force (not withdrawn), soonest due first (overdue at the top, undated
+    last)."""
     return (
         with_next_review(ChapterVersion.objects.current())
+        .exclude(change=ChapterVersion.Change.WITHDRAWN)  # nothing left to review
         .select_related("chapter")
         .defer("source", "html")
         .order_by(F("next_review").asc(nulls_last=True), "number_key")

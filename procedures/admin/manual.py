@@ -173,9 +173,7 @@ class ReviewForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].queryset = (
-            ChapterVersion.objects.current().select_related("chapter").order_by("number_key")
-        )
+        self.fields["version"].queryset = review_dates.due_for_review()
         self.fields["version"].label = "Version in force"
         self.fields["next_review"].help_text = "When it is next due for review: after today."
 
