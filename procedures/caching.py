@@ -44,7 +44,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from procedures import selectors
-from procedures.models import Chapter, ChapterSlug, Part, Release
+from procedures.models import Chapter, ChapterSlug, Part, Release, Review
 
 try:
     import brotli
@@ -109,8 +109,10 @@ def _current_stamp(found):
 @receiver(post_delete, sender=Part, dispatch_uid="cache-part-deleted")
 @receiver(post_delete, sender=Release, dispatch_uid="cache-release-deleted")
 @receiver(post_delete, sender=ChapterSlug, dispatch_uid="cache-slug-deleted")
+@receiver(post_save, sender=Review, dispatch_uid="cache-review-saved")
 def _manual_row_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
-    # Admin edits of titles, parts, releases and addresses, whichever code path saves them.
+    # Admin edits of titles, parts, releases and addresses, and recorded reviews (they set the
+    # next review date a chapter shows), whichever code path saves them.
     bump_on_commit(using)
 
 

@@ -114,6 +114,7 @@ def prepare_all(drafts, *, previous_by_chapter=None, release=None, related=None)
             targets=targets,
             previous=previous,
             slug_owner=_owner_of(record.slug, draft),
+            today=selectors.today(),
         )
         if draft.chapter_id and previous is None:
             problems.insert(

@@ -411,3 +411,34 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.what}"
+
+
+class Review(models.Model):
+    """A manager's "reviewed, no change" on a version: who, when and when it is next due.
+
+    It moves the version's next review date without a new version (see
+    `procedures.review_dates`); the chapter's history lists it.
+    """
+
+    version = models.ForeignKey(ChapterVersion, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField()
+    next_review = models.DateField("next review")
+    note = models.TextField(blank=True, help_text="Optional: what was checked, for the record.")
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.version}: reviewed {self.reviewed_at:%Y-%m-%d}, no change"
+
+
+class DueForReview(ChapterVersion):
+    """The admin's list of versions in force, by next review date (overdue first)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "chapter due for review"
+        verbose_name_plural = "due for review"

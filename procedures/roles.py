@@ -24,6 +24,9 @@ PUBLISHER = EDITOR + [
     "add_release",
     "change_release",
     "view_auditentry",
+    "view_dueforreview",
+    "view_review",
+    "add_review",
 ]
 GROUPS = {"Editor": EDITOR, "Publisher": PUBLISHER}
 

@@ -5,6 +5,7 @@ so a rule is written, worded and tested once. It returns structured problems (se
 `procedures.problems`); each caller says where they are (a file's line, a form field).
 """
 
+import datetime
 import re
 from collections.abc import Container, Mapping
 
@@ -30,6 +31,7 @@ def check_version(
     releases: Container[str] | None = None,
     slug_owner: str = "",
     is_latest: bool = True,
+    today: datetime.date | None = None,
 ) -> tuple[Rendered, list[Problem]]:
     """Render `record`'s text (unless `rendered` is given) and list every problem with it.
 
@@ -38,11 +40,12 @@ def check_version(
     `previous` (the chapter's latest version: its number and effective date), `parts` and
     `releases` (names that exist), `slug_owner` (the current slug of another chapter that owns
     the record's slug). `is_latest` is False for an older version in the files, which may link
-    to a section removed since.
+    to a section removed since. `today` is given when the version is about to be published:
+    its next review date may not have passed (history loaded from files keeps its dates).
     """
     if rendered is None:
         rendered = render_markdown(record.body, targets=targets, slug=record.slug)
-    problems = [*_field_problems(record, targets, previous, parts, releases, slug_owner)]
+    problems = [*_field_problems(record, targets, previous, parts, releases, slug_owner, today)]
     for problem in rendered.problems:
         if record.withdrawn and problem.code == "empty_body":
             continue  # a withdrawal has no text
@@ -52,7 +55,7 @@ def check_version(
     return rendered, problems
 
 
-def _field_problems(record, targets, previous, parts, releases, slug_owner):
+def _field_problems(record, targets, previous, parts, releases, slug_owner, today=None):
     if not record.title.strip():
         yield Problem("empty_title", "the title is empty", "write the chapter title", "title")
     number = record.chapter_number
@@ -146,4 +149,16 @@ def _field_problems(record, targets, previous, parts, releases, slug_owner):
             f"before version {previous.number} ({day(previous.effective_date)})",
             "later versions cannot take effect earlier: choose that day or later",
             "effective_date",
+        )
+    if (
+        today is not None
+        and record.review_date is not None
+        and record.review_date < today
+        and not record.withdrawn
+    ):
+        yield Problem(
+            "review_date_past",
+            f"the next review date ({day(record.review_date)}) has already passed",
+            "choose when this version will next be reviewed: today or later",
+            "review_date",
         )

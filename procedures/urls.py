@@ -10,6 +10,11 @@ urlpatterns = [
     path("chapters/<slug:slug>/", views.chapter, name="chapter"),
     path("chapters/<slug:slug>/versions/", views.versions, name="versions"),
     path("chapters/<slug:slug>/versions/<int:number>/", views.version, name="version"),
+    path(
+        "chapters/<slug:slug>/versions/<int:number>/print.css",
+        views.print_margins,
+        name="print_margins",
+    ),
     path("chapters/<slug:slug>/versions/<int:a>...<int:b>/", views.diff, name="diff"),
     path("chapters/<slug:slug>/compare/", views.compare, name="compare"),
     path("amendments/", views.amendments, name="amendments"),

@@ -5,12 +5,14 @@ import re
 from functools import wraps
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from procedures import selectors
+from procedures import review_dates, selectors
 from procedures.caching import cached_page
 from procedures.models import ChapterVersion, Release
 from procedures.records import diff_versions
@@ -204,21 +206,22 @@ class AmendmentsFeed(Feed):
 
     def items(self):
         entries = [
-            (release.published_at, release)
+            (_dated(release), release)
             for release in selectors.releases_in_effect() + selectors.scheduled_releases()
         ]
         entries += [
-            (version.published_at, version) for version in selectors.amendments_outside_releases()
+            (_dated(version), version) for version in selectors.amendments_outside_releases()
         ]
         entries.sort(key=lambda entry: (entry[0], _effective(entry[1])), reverse=True)
         return [item for _, item in entries[:50]]
 
     def item_title(self, item):
+        when = item.effective_date
+        verb = "takes effect" if when > selectors.today() else "effective"
         if isinstance(item, Release):
-            when = item.effective_date
-            verb = "takes effect" if when > selectors.today() else "effective"
             return f"{item.name} ({verb} {when.day} {when:%B %Y})"
-        return f"{item.chapter_number} {item.title}: {item.get_change_display().lower()}"
+        change = item.get_change_display().lower()
+        return f"{item.chapter_number} {item.title}: {change} ({verb} {when.day} {when:%B %Y})"
 
     def item_link(self, item):
         if isinstance(item, Release):
@@ -230,14 +233,15 @@ class AmendmentsFeed(Feed):
         return f"tag:procedures-portal,2024:{kind}:{item.pk}"
 
     def item_pubdate(self, item):
-        return item.published_at
+        return _dated(item)
 
     def item_updateddate(self, item):
-        return item.published_at
+        return _dated(item)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item = kwargs["item"]
+        context["today"] = selectors.today()
         if isinstance(item, Release):
             context["groups"] = _grouped(list(item.versions.all()))
         return context
@@ -245,6 +249,16 @@ class AmendmentsFeed(Feed):
 
 def _effective(item):
     return item.effective_date
+
+
+def _dated(item):
+    """When a feed entry was published: the publishing moment, except for history loaded from
+    files (published by nobody), which took effect on its effective date, not on the day the
+    manual was loaded."""
+    if item.published_by_id is not None:
+        return item.published_at
+    start = datetime.datetime.combine(item.effective_date, datetime.time())
+    return min(item.published_at, timezone.make_aware(start))
 
 
 # --- point in time --------------------------------------------------------------------------
@@ -334,10 +348,15 @@ def printout(request, chapter, number):
         status = "corrected"  # only typo and link fixes since: nothing to re-read
     else:
         status = "superseded"
+    overdue = None
+    if status in ("current", "corrected"):
+        due = review_dates.next_review(current, review_dates.chapter_reviews(chapter))
+        overdue = review_dates.overdue_since(current, due)
     return render(
         request,
         "procedures/printout.html",
         {
+            "review_overdue_since": overdue,
             "chapter": chapter,
             "printed": printed,
             "current": current,
@@ -357,6 +376,53 @@ def printout(request, chapter, number):
     )
 
 
+@by_chapter
+def print_margins(request, chapter, number):
+    """The running header and footer of a printed version, as a stylesheet: CSS paged media
+    puts them on every page, and margin boxes take their text only from CSS (the policy
+    forbids inline styles, so the per-version words come from this same-origin file)."""
+    shown = selectors.version(chapter, number)
+    if shown is None:
+        raise Http404(f"There is no version {number} of this chapter.")
+    current = selectors.current_version(chapter)
+    facts = {
+        "title": f"{shown.chapter_number} {shown.title}",
+        "version": f"Version {shown.number}, effective {_day(shown.effective_date)}",
+        "status": _print_status(shown, current),
+        "printed_on": printed_on(timezone.localtime()),
+        "check_url": request.build_absolute_uri(shown.get_check_url()),
+        "origin": request.build_absolute_uri("/").rstrip("/"),
+    }
+    css = render_to_string(
+        "procedures/print_margins.css", {key: css_string(value) for key, value in facts.items()}
+    )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    # The printed-on time is the moment of the request (print-margins.js renews it on printing).
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _print_status(shown, current):
+    if current is not None and current.pk == shown.pk:
+        return ""
+    if shown.effective_date > selectors.today():
+        return "Not in effect yet"
+    return "Superseded: do not act on it"
+
+
+def _day(value):
+    return f"{value.day} {value:%B %Y}"
+
+
+def css_string(value: str) -> str:
+    """A quoted CSS string holding `value` as plain text, whatever characters it has."""
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in '"\\' or ord(char) < 32 or ord(char) == 127 else char
+        for char in value
+    )
+    return f'"{escaped}"'
+
+
 AS_OF_LINK = re.compile(r'href="/chapters/')
 
 
@@ -367,6 +433,8 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
     if as_of is not None:
         # Cross-links lead to the other chapters as they stood on the same day.
         html = AS_OF_LINK.sub(f'href="/as-of/{as_of.isoformat()}/chapters/', html)
+    reviews = review_dates.chapter_reviews(chapter) if chapter.pk else []
+    next_review = review_dates.next_review(shown, reviews)
     replacement = None
     if shown.replaced_by_id:
         replacement = selectors.current_version(shown.replaced_by, on=on)
@@ -385,6 +453,13 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
         "upcoming": selectors.upcoming(chapter, on=on) if chapter.pk else [],
         "related": selectors.related_chapters(shown, on=on) if shown.pk else [],
         "linking_here": selectors.linking_here(chapter, on=on) if chapter.pk else [],
+        "reviews": reviews,
+        "next_review": next_review,
+        "review_overdue_since": (
+            review_dates.overdue_since(shown, next_review)
+            if as_of is None and current is not None and current.pk == shown.pk
+            else None
+        ),
         "printed_on": printed_on(selectors.today()),
         "page_url": request.build_absolute_uri(shown.get_absolute_url()),
         "check_url": request.build_absolute_uri(shown.get_check_url()),

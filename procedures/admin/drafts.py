@@ -200,7 +200,10 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
             part=latest.part_id,
             body=text.source if text else "",
             related=[c.pk for c in latest.related.all()],
-            review_date=latest.review_date,
+            # A passed review date is not inherited: the editor sets the next one.
+            review_date=latest.review_date
+            if latest.review_date and latest.review_date >= selectors.today()
+            else None,
         )
         return initial
 

@@ -1,12 +1,15 @@
 """The manual as published: chapters, versions and parts (read-only), and the audit trail."""
 
+from django import forms
 from django.contrib import admin
-from django.db.models import OuterRef, Subquery, Value
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.html import format_html
 
-from procedures.models import AuditEntry, Chapter, ChapterVersion, Part
+from procedures import review_dates
+from procedures.models import AuditEntry, Chapter, ChapterVersion, DueForReview, Part, Review
 
 
 @admin.register(Chapter)
@@ -107,6 +110,102 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DueForReview)
+class DueForReviewAdmin(admin.ModelAdmin):
+    """The versions in force by next review date, overdue first, each with a way to record
+    "reviewed, no change" (or to draft the next version)."""
+
+    list_display = ["__str__", "due", "effective_date", "record_review"]
+    list_display_links = None
+    search_fields = ["chapter__slug", "title", "chapter_number"]
+
+    def get_queryset(self, request):
+        return review_dates.due_for_review()
+
+    def get_ordering(self, request):
+        # Soonest due first: overdue at the top, versions without a date last.
+        return [F("next_review").asc(nulls_last=True), "number_key"]
+
+    @admin.display(description="Next review")
+    def due(self, obj):
+        if obj.next_review is None:
+            return "Not set"
+        label = f"{obj.next_review.day} {obj.next_review:%B %Y}"
+        if review_dates.overdue_since(obj, obj.next_review):
+            return format_html("<strong>Overdue since {}</strong>", label)
+        return label
+
+    @admin.display(description="Reviewed, no change?")
+    def record_review(self, obj):
+        url = reverse("admin:procedures_review_add")
+        draft = reverse("admin:procedures_draft_add")
+        return format_html(
+            '<a href="{}?version={}">Record a review</a> · '
+            '<a href="{}?chapter={}">Draft the next version</a>',
+            url,
+            obj.pk,
+            draft,
+            obj.chapter_id,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ["version", "next_review", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = review_dates.due_for_review()
+        self.fields["version"].label = "Version in force"
+        self.fields["next_review"].help_text = "When it is next due for review: after today."
+
+    def clean_next_review(self):
+        value = self.cleaned_data["next_review"]
+        if value <= review_dates.today():
+            raise forms.ValidationError("Choose a day after today.")
+        return value
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """ "Reviewed, no change": a manager records it on the version in force (see the
+    "Due for review" list); it sets the chapter's next review date. Never changed after."""
+
+    form = ReviewForm
+    list_display = ["version", "reviewed_at", "reviewed_by", "next_review"]
+    list_select_related = ["version", "reviewed_by"]
+    readonly_fields = ["reviewed_by", "reviewed_at"]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            review = review_dates.record_review(
+                version=obj.version,
+                by=request.user,
+                next_review=obj.next_review,
+                note=obj.note,
+            )
+        except review_dates.ReviewError as error:
+            # The form checked the same; this is a race (a new version took effect meanwhile).
+            raise PermissionDenied(str(error)) from None
+        obj.pk, obj.reviewed_by, obj.reviewed_at = review.pk, review.reviewed_by, review.reviewed_at
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -23,7 +23,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from procedures.models import Part
-from procedures.publishing import publish
+from tests.publishing.helpers import publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -163,3 +163,16 @@ def test_the_page_is_the_same_for_every_reader_and_compressed_when_asked(
     squeezed = Client().get(CHAPTER, headers={"accept-encoding": "gzip, deflate, br"})
     assert squeezed["Content-Encoding"] == "br"
     assert brotli.decompress(squeezed.content) == plain.content
+
+
+def test_a_recorded_review_shows_at_once(shared_cache, small_manual, publisher):
+    import datetime
+
+    from procedures.models import ChapterVersion, today
+    from procedures.review_dates import record_review
+
+    due = today() + datetime.timedelta(days=200)
+    assert not any(f"Next review {due:%B %Y}" in page for page in both_workers(CHAPTER))
+    version = ChapterVersion.objects.current().get(chapter__slug="online-safety")
+    record_review(version=version, by=publisher, next_review=due)
+    assert all(f"Next review {due:%B %Y}" in page for page in both_workers(CHAPTER))
