@@ -1,0 +1,95 @@
+"""Small request guards: bad bytes in the address, per-client limits on chosen views, and
+staff session lifetimes."""
+
+import time
+from urllib.parse import unquote_to_bytes
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect, render
+
+from portal import limits
+from portal.clientip import client_ip
+
+
+class BadQueryStringMiddleware:
+    """Answer 400 with a friendly page for a path or query string holding a NUL byte or bytes
+    that are not UTF-8. No page accepts them, and PostgreSQL refuses NUL in text, which
+    turned such requests to admin filters and autocomplete into 500s."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _bad(request.META.get("QUERY_STRING", "")) or "\x00" in request.path:
+            return render(request, "400_bad_address.html", status=400)
+        return self.get_response(request)
+
+
+def _bad(query: str) -> bool:
+    raw = unquote_to_bytes(query.replace("+", " "))
+    if b"\x00" in raw:
+        return True
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+# Views with a per-client limit (name in settings.RATE_LIMITS) and what the 429 page calls them.
+LIMITED_VIEWS = {
+    "procedures:search": ("search-client", "Search"),
+}
+
+
+class ClientLimitMiddleware:
+    """Per-client limits for views we do not own the code of (search)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        limited = LIMITED_VIEWS.get(match.view_name) if match else None
+        if limited is None:
+            return None
+        name, what = limited
+        verdict = limits.check(name, client_ip(request) or "-")
+        return None if verdict.allowed else limits.too_many(request, verdict, what=what)
+
+
+SIGNED_IN_AT = "portal_signed_in_at"
+SEEN_AT = "portal_seen_at"
+
+
+class StaffSessionMiddleware:
+    """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request and after
+    STAFF_SESSION_MAX_SECONDS in all, whatever the cookie says. The sign-in time is set
+    by portal.audit when the user signs in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            session = request.session
+            signed_in = session.get(SIGNED_IN_AT, now)
+            seen = session.get(SEEN_AT, signed_in)
+            if (
+                now - seen > settings.STAFF_SESSION_IDLE_SECONDS
+                or now - signed_in > settings.STAFF_SESSION_MAX_SECONDS
+            ):
+                logout(request)
+                if request.path.startswith("/admin/"):
+                    return redirect(f"/admin/login/?next={request.path}")
+            else:
+                session.setdefault(SIGNED_IN_AT, signed_in)
+                if now - seen > 30:  # write the session at most every 30 s
+                    session[SEEN_AT] = now
+        return self.get_response(request)
