@@ -267,6 +267,12 @@ RATE_LIMITS = {
     "feedback-client": os.environ.get("RATE_LIMIT_FEEDBACK_PER_CLIENT", "5/3600"),
 }
 
+# The database and local-memory caches cull a third of their entries once they hold
+# MAX_ENTRIES (300 by default); a flood of sign-ups for fresh addresses would cull the
+# flooder's own count. Redis (production) has no such limit.
+if CACHES["default"]["BACKEND"].endswith(("DatabaseCache", "LocMemCache")):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 200_000)
+
 # Staff sign-in: failed sign-ins are logged and locked out (django-axes); a second factor
 # (django-otp: TOTP or a backup code) is required for the admin unless DEBUG is on.
 AUTHENTICATION_BACKENDS = [

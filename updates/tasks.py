@@ -42,7 +42,7 @@ def send_release_emails(release_id: int, attempt: int = 1) -> str:
         jobs.retry_later(
             send_release_emails, attempt=attempt, reason=str(result), release_id=release_id
         )
-    elif result.skipped:
+    elif Delivery.objects.filter(release=release, status=Delivery.Status.SENDING).exists():
         # Another worker holds some deliveries; look again once they would count as abandoned.
         send_release_emails.using(run_after=_after(conf.sending_timeout() + 5)).enqueue(
             release_id=release_id, attempt=attempt
