@@ -4,7 +4,23 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django_otp.admin import OTPAdminSite
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+class StaffSignInForm(OTPAdminAuthenticationForm):
+    """The admin sign-in: username, password and one "authentication code" box. django-otp
+    asks which device a code is from; the code's shape says it (six digits: the
+    authenticator app; anything else: a backup code), so staff need not choose."""
+
+    def _chosen_device(self, user):
+        device = super()._chosen_device(user)
+        if device is not None:
+            return device
+        token = (self.cleaned_data.get("otp_token") or "").strip()
+        model = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
+        return model.objects.filter(user=user, confirmed=True).first()
 
 
 def require_second_factor() -> None:
@@ -13,6 +29,7 @@ def require_second_factor() -> None:
     as not staff. The ModelAdmins registered on it stay as they are."""
     if settings.OTP_REQUIRED:
         admin.site.__class__ = OTPAdminSite
+        admin.site.login_form = StaffSignInForm
         admin.site.login_template = "admin/login_otp.html"
 
 
