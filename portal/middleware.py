@@ -13,17 +13,24 @@ from portal.clientip import client_ip
 
 
 class BadQueryStringMiddleware:
-    """Answer 400 with a friendly page for a path or query string holding a NUL byte or bytes
-    that are not UTF-8. No page accepts them, and PostgreSQL refuses NUL in text, which
-    turned such requests to admin filters and autocomplete into 500s."""
+    """Answer 400 with a friendly page for an admin address whose path or query string holds
+    a NUL byte or bytes that are not UTF-8. PostgreSQL refuses NUL in text, which turned
+    such requests to admin filters, search and autocomplete into 500s. The public pages
+    already answer such input themselves (search shows "no results"), so they are left be."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _bad(request.META.get("QUERY_STRING", "")) or "\x00" in request.path:
+        if request.path.startswith(GUARDED) and (
+            _bad(request.META.get("QUERY_STRING", "")) or "\x00" in request.path
+        ):
             return render(request, "400_bad_address.html", status=400)
         return self.get_response(request)
+
+
+# The admin's own views (changelists, autocomplete) and the staff-only preview.
+GUARDED = ("/admin/", "/markdownx/")
 
 
 def _bad(query: str) -> bool:
