@@ -14,7 +14,8 @@ land in files that are counted at the end).
 Phases: a baseline with readers only (--baseline seconds), then the loaded phase (--seconds):
 the same readers, plus an amendment to one chapter published every --publish-every seconds
 (through procedures.publishing.publish, as the admin does), one client signing up fresh
-addresses as fast as it can, and a few legitimate clients signing up once each.
+addresses as fast as it can over --abuser-connections connections, and a few legitimate
+clients signing up once each.
 
 Checks (exit status 1 if any fails): zero reader errors; every chapter page wholly one version
 (its version line and its amended section agree); no page older than a publish that finished
@@ -55,6 +56,7 @@ def arguments():
     parser.add_argument("--publish-every", type=float, default=8)
     parser.add_argument("--subscribers", type=int, default=40)
     parser.add_argument("--legitimate-signups", type=int, default=8)
+    parser.add_argument("--abuser-connections", type=int, default=5)
     parser.add_argument("--port", type=int, default=8765)
     return parser.parse_args()
 
@@ -206,13 +208,14 @@ def publisher_loop(stop_at, every, published, failures):
     connection.close()
 
 
-def abuser_loop(port, stop_at, counts):
+def abuser_loop(port, stop_at, counts, k):
+    """One of the abuser's connections: all from one client address."""
     site = Site(port, "198.51.100.66")
     n = 0
     while time.monotonic() < stop_at:
         n += 1
         try:
-            counts[site.sign_up(f"victim{n}@example.net")] += 1
+            counts[site.sign_up(f"victim{k}-{n}@example.net")] += 1
         except Exception as error:  # noqa: BLE001
             counts[repr(error)] += 1
 
@@ -312,7 +315,10 @@ def main():
                 target=publisher_loop,
                 args=(stop_at, args.publish_every, published, publish_failures),
             ),
-            threading.Thread(target=abuser_loop, args=(args.port, stop_at, abuse)),
+            *[
+                threading.Thread(target=abuser_loop, args=(args.port, stop_at, abuse, k))
+                for k in range(args.abuser_connections)
+            ],
             threading.Thread(
                 target=legitimate_signups,
                 args=(args.port, args.legitimate_signups, stop_at, legitimate),

@@ -79,12 +79,17 @@ def sample_manual(db):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(django_db_setup, django_db_blocker):
+def _fresh_cache(request):
     """Abuse-limit counts and the worker heartbeat live in the cache (a table in the test
-    database), which outlives a test's transaction: start each test from an empty one."""
+    database), which outlives a test's transaction: each test that uses the database starts
+    from an empty one."""
+    uses_db = {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db and request.node.get_closest_marker("django_db") is None:
+        return
     from django.core.cache import cache
 
-    with django_db_blocker.unblock():
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
         cache.clear()
 
 
