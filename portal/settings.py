@@ -210,6 +210,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Hardening that `manage.py check --deploy` expects; HTTPS is terminated in front of the app.
 SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", not DEBUG)
+# SECURE_PROXY_SSL_HEADER is set below (Operations) only when TRUSTED_PROXY_COUNT > 0.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_flag("SECURE_COOKIES", not DEBUG)
@@ -226,7 +227,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "keyvalue": {"format": "at=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"}
+        "keyvalue": {
+            "format": "at=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        }
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "keyvalue"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
