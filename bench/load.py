@@ -29,6 +29,7 @@ import http.client
 import os
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -57,7 +58,7 @@ def arguments():
     parser.add_argument("--subscribers", type=int, default=40)
     parser.add_argument("--legitimate-signups", type=int, default=8)
     parser.add_argument("--abuser-connections", type=int, default=5)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     return parser.parse_args()
 
 
@@ -252,6 +253,10 @@ def mail_received(mail_dir):
 
 def main():
     args = arguments()
+    if not args.port:
+        with socket.socket() as probe:  # a port nobody is listening on
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
     # Stopped from outside (Ctrl+C, `timeout`): still stop the servers and drop the database.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -303,6 +308,8 @@ def main():
             )
         )  # fmt: skip
         wait_until_healthy(args.port)
+        if any(process.poll() is not None for process in processes):
+            raise SystemExit("gunicorn or the worker stopped at start (see above)")
 
         published = []
         readers = Readers(args.port, args.readers, published)
