@@ -130,3 +130,35 @@ def test_a_confirmation_job_for_an_old_claim_sends_nothing(client, mailoutbox):
     send_subscription_email.enqueue(subscriber_id=subscriber.pk, claimed_at=old_claim)
     run_jobs()
     assert len(mailoutbox) == 1
+
+
+def test_publishing_a_whole_release_emails_each_subscriber_once_and_is_logged(
+    small_manual, draft_of, editor, publisher, subscriber, mailoutbox, caplog
+):
+    from procedures.models import Release
+
+    readers = sorted(subscriber(f"reader{i}@example.org").email for i in range(2))
+    release = Release.objects.create(name="June update", effective_date=datetime.date.today())
+    for slug, old, new in [
+        ("online-safety", *next(iter(NEW_TEXT.items()))),
+        ("bullying", "Bullying is repeated behaviour", "Bullying is deliberate behaviour"),
+    ]:
+        draft = draft_of(slug, by=editor, replace={old: new})
+        draft.release = release
+        draft.save()
+    with caplog.at_level(logging.INFO), TestCase.captureOnCommitCallbacks(execute=True):
+        publish(by=publisher, release=release)
+    assert f'event=release_published release_id={release.pk} release="June update"' in (caplog.text)
+    run_jobs()
+    assert sorted(m.to[0] for m in mailoutbox) == readers
+    assert all(m.subject.startswith("June update:") for m in mailoutbox)
+
+
+def test_a_job_that_crashes_is_logged_as_a_job_failure(caplog):
+    from updates.tasks import send_release_emails
+
+    send_release_emails.enqueue(release_id="not-a-number")
+    with caplog.at_level(logging.ERROR):
+        run_jobs()
+    assert "event=job_failed task=updates.tasks.send_release_emails" in caplog.text
+    assert "error=builtins.ValueError" in caplog.text
