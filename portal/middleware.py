@@ -1,58 +1,102 @@
-"""django-csp's middleware, with the policy string built once instead of for every response.
+"""Small request guards: bad bytes in the address, per-client limits on chosen views, and
+staff session lifetimes."""
 
-With no nonce (templates use none) and no per-view override, every response carries the same
-policy; building it (a dataclass copy and a string join, twice) was about a sixth of the cost
-of serving a cached chapter page. Anything unusual is left to django-csp itself.
-"""
+import time
+from urllib.parse import unquote_to_bytes
 
-from functools import cache
-
-from csp.constants import HEADER, HEADER_REPORT_ONLY
-from csp.middleware import CheckableLazyObject, CSPMiddleware
-from csp.utils import build_policy
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
+from django.contrib.auth import logout
+from django.shortcuts import redirect, render
 
-PER_RESPONSE = ("_csp_exempt", "_csp_exempt_ro", "_csp_config", "_csp_config_ro")
-PER_RESPONSE += ("_csp_update", "_csp_update_ro", "_csp_replace", "_csp_replace_ro")
-SETTINGS = {
-    HEADER: "CONTENT_SECURITY_POLICY",
-    HEADER_REPORT_ONLY: "CONTENT_SECURITY_POLICY_REPORT_ONLY",
+from portal import limits
+from portal.clientip import client_ip
+
+
+class BadQueryStringMiddleware:
+    """Answer 400 with a friendly page for an admin address whose path or query string holds
+    a NUL byte or bytes that are not UTF-8. PostgreSQL refuses NUL in text, which turned
+    such requests to admin filters, search and autocomplete into 500s. The public pages
+    already answer such input themselves (search shows "no results"), so they are left be."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(GUARDED) and (
+            _bad(request.META.get("QUERY_STRING", "")) or "\x00" in request.path
+        ):
+            return render(request, "400_bad_address.html", status=400)
+        return self.get_response(request)
+
+
+# The admin's own views (changelists, autocomplete) and the staff-only preview.
+GUARDED = ("/admin/", "/markdownx/")
+
+
+def _bad(query: str) -> bool:
+    raw = unquote_to_bytes(query.replace("+", " "))
+    if b"\x00" in raw:
+        return True
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+# Views with a per-client limit (name in settings.RATE_LIMITS) and what the 429 page calls them.
+LIMITED_VIEWS = {
+    "procedures:search": ("search-client", "Search"),
 }
 
 
-@cache
-def _policies():
-    """(header, policy, excluded path prefixes) for each policy the settings define."""
-    policies = []
-    for header, name in SETTINGS.items():
-        policy = build_policy(report_only=header == HEADER_REPORT_ONLY)
-        if policy:
-            prefixes = tuple(
-                (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
-            )
-            policies.append((header, policy, prefixes))
-    return policies
+class ClientLimitMiddleware:
+    """Per-client limits for views we do not own the code of (search)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        limited = LIMITED_VIEWS.get(match.view_name) if match else None
+        if limited is None:
+            return None
+        name, what = limited
+        verdict = limits.check(name, client_ip(request) or "-")
+        return None if verdict.allowed else limits.too_many(request, verdict, what=what)
 
 
-@receiver(setting_changed)
-def _forget_policies(setting, **kwargs):
-    if setting.startswith("CONTENT_SECURITY_POLICY"):
-        _policies.cache_clear()
+SIGNED_IN_AT = "portal_signed_in_at"
+SEEN_AT = "portal_seen_at"
 
 
-class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    def process_response(self, request, response):
-        if (
-            settings.DEBUG
-            or getattr(request, "_csp_nonce", None) is not None
-            or any(hasattr(response, name) for name in PER_RESPONSE)
-        ):
-            return super().process_response(request, response)
-        for header, policy, excluded in _policies():
-            if header not in response and not request.path_info.startswith(excluded):
-                response[header] = policy
-        # As django-csp does: a nonce asked for after the header is written is an error.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
-        return response
+class StaffSessionMiddleware:
+    """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request and after
+    STAFF_SESSION_MAX_SECONDS in all, whatever the cookie says. The sign-in time is set
+    by portal.audit when the user signs in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            session = request.session
+            signed_in = session.get(SIGNED_IN_AT, now)
+            seen = session.get(SEEN_AT, signed_in)
+            if (
+                now - seen > settings.STAFF_SESSION_IDLE_SECONDS
+                or now - signed_in > settings.STAFF_SESSION_MAX_SECONDS
+            ):
+                logout(request)
+                if request.path.startswith("/admin/"):
+                    return redirect(f"/admin/login/?next={request.path}")
+            else:
+                session.setdefault(SIGNED_IN_AT, signed_in)
+                if now - seen > 30:  # write the session at most every 30 s
+                    session[SEEN_AT] = now
+        return self.get_response(request)

@@ -55,19 +55,33 @@ INSTALLED_APPS = [
     "procedures",
     "procedures.search",
     "updates",
+    # Operations (background jobs, staff sign-in): see the block "Operations" below.
+    "portal",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.BadQueryStringMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.StaffSessionMiddleware",
+    "portal.middleware.ClientLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # django-csp's, building the (constant) policy once: see portal/middleware.py.
-    "portal.middleware.ContentSecurityPolicyMiddleware",
+    # django-csp's, building the (constant) policy once: see portal/csp.py.
+    "portal.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -128,7 +142,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -195,7 +212,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Hardening that `manage.py check --deploy` expects; HTTPS is terminated in front of the app.
 SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# SECURE_PROXY_SSL_HEADER is set below (Operations) only when TRUSTED_PROXY_COUNT > 0.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_flag("SECURE_COOKIES", not DEBUG)
@@ -206,9 +223,83 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Log lines carry key=value pairs (event=signed_in user=... client=...) after a fixed prefix,
+# so a log collector can parse them without a JSON library.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "keyvalue": {
+            "format": "at=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "keyvalue"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Operations: background jobs, proxies, abuse limits, staff sign-in, health.
+# (Kept in one block, apart from the page-cache/CSP settings above.)
+# ---------------------------------------------------------------------------------------------
+
+# Background jobs (django-tasks, database backend): emails are sent by `manage.py run_worker`,
+# never inside a request. JOBS_* govern retries: JOBS_RETRY_SECONDS doubles after each failure.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "8"))
+JOBS_RETRY_SECONDS = float(os.environ.get("JOBS_RETRY_SECONDS", "30"))
+WORKER_HEARTBEAT_SECONDS = 10
+WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "60"))
+# A mail server that hangs must not hold a worker for ever (Django's default is no timeout).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+UPDATES_SENDING_TIMEOUT = int(os.environ.get("UPDATES_SENDING_TIMEOUT", "600"))
+
+# Proxies: how many reverse proxies (load balancer, TLS terminator) stand in front of the app.
+# 0 (the default): headers such as X-Forwarded-For and X-Forwarded-Proto are ignored, since
+# any client could send them; the client is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Abuse limits, counted in the default cache (shared by every app server): "count/seconds".
+RATE_LIMITS = {
+    "signup-client": os.environ.get("RATE_LIMIT_SIGNUPS_PER_CLIENT", "10/3600"),
+    "signup-email": os.environ.get("RATE_LIMIT_SIGNUPS_PER_EMAIL", "3/3600"),
+    "search-client": os.environ.get("RATE_LIMIT_SEARCHES_PER_CLIENT", "120/60"),
+    "feedback-client": os.environ.get("RATE_LIMIT_FEEDBACK_PER_CLIENT", "5/3600"),
+}
+
+# The database and local-memory caches cull a third of their entries once they hold
+# MAX_ENTRIES (300 by default); a flood of sign-ups for fresh addresses would cull the
+# flooder's own count. Redis (production) has no such limit.
+if CACHES["default"]["BACKEND"].endswith(("DatabaseCache", "LocMemCache")):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 200_000)
+
+# Staff sign-in: failed sign-ins are logged and locked out (django-axes); a second factor
+# (django-otp: TOTP or a backup code) is required for the admin unless DEBUG is on.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))  # hours
+# Locked per account (slows guessing from many addresses) and per address (one client
+# trying many accounts); a successful sign-in does not clear the count early.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+AXES_VERBOSE = False  # our own key=value lines (portal/audit.py) say it once
+OTP_REQUIRED = env_flag("OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = PORTAL_NAME
+# Staff sessions: 30 minutes idle, 10 hours in all (portal.middleware.StaffSessionMiddleware).
+STAFF_SESSION_IDLE_SECONDS = 30 * 60
+STAFF_SESSION_MAX_SECONDS = 10 * 60 * 60
+SESSION_COOKIE_AGE = STAFF_SESSION_MAX_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Health (/healthz/): also require a recent worker heartbeat (off for a set-up with no worker).
+HEALTH_CHECK_WORKER = env_flag("HEALTH_CHECK_WORKER", True)

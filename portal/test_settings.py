@@ -29,3 +29,7 @@ WHITENOISE_AUTOREFRESH = True
 # developer's run beside CI's) on one server never drop each other's database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": f"test_portal_{os.getpid()}"}  # noqa: F405
+
+# No worker runs beside the tests (tests run jobs with tests.conftest.run_jobs, or start a
+# real worker): /healthz/ leaves the worker out unless a test turns this on.
+HEALTH_CHECK_WORKER = False

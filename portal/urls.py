@@ -1,14 +1,12 @@
 from django.contrib import admin
-from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import TemplateView
 from markdownx.views import MarkdownifyView
 
+from portal.health import healthz
+from portal.staff import require_second_factor, verified_staff_required
 
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
+require_second_factor()
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,7 +14,7 @@ urlpatterns = [
     # image upload view is not mounted at all.
     path(
         "markdownx/markdownify/",
-        staff_member_required(MarkdownifyView.as_view()),
+        verified_staff_required(MarkdownifyView.as_view()),
         name="markdownx_markdownify",
     ),
     path("healthz/", healthz),

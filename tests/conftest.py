@@ -82,3 +82,80 @@ def sample_manual(db):
 def no_page_cache(settings):
     """Every request renders its page: for tests that count what a cache miss costs."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request):
+    """Abuse-limit counts and the worker heartbeat live in the cache (a table in the test
+    database), which outlives a test's transaction: each test that uses the database starts
+    from an empty one."""
+    uses_db = {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db and request.node.get_closest_marker("django_db") is None:
+        return
+    from django.core.cache import cache
+
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _staff_pass_the_second_factor(monkeypatch):
+    """The admin requires a second factor (django-otp) with DEBUG off, as in production.
+    `client.force_login(user)` stands for a whole sign-in, so it also verifies one of the
+    user's devices in the session, as entering a code at the sign-in page does."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def verify_second_factor(client, user):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="Backup codes", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def run_jobs():
+    """Run every background job that is due, in this process, as `manage.py run_worker`
+    does, until none is left. (The worker's own loop closes the database connection between
+    jobs, which would end a test's transaction, so the loop is here; each job runs through
+    the worker's own run_task.)"""
+    from django.db import transaction
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    while True:
+        with transaction.atomic():
+            job = DBTaskResult.objects.ready().get_locked()
+            if job is None:
+                return
+            job.claim(worker.worker_id)
+        worker.run_task(job)
+
+
+@pytest.fixture
+def jobs(db):
+    """Call `jobs()` to run the background jobs that are due (emails)."""
+    return run_jobs

@@ -5,6 +5,9 @@ UPDATES_CONFIRM_MAX_AGE  seconds a confirmation link works; default 3 days.
 UPDATES_RESEND_MINUTES   the subscribe form emails one address at most once in this many
                          minutes, whatever the address's state; default 15.
 UPDATES_BATCH_SIZE       release emails sent over one mail-server connection; default 100.
+UPDATES_SENDING_TIMEOUT  seconds after which a delivery still "sending" counts as abandoned
+                         (its sender died) and is tried again; default 600. Keep it well
+                         above EMAIL_TIMEOUT.
 """
 
 from django.conf import settings
@@ -28,3 +31,7 @@ def batch_size() -> int:
 
 def portal_name() -> str:
     return getattr(settings, "PORTAL_NAME", "Safeguarding Children Procedures")
+
+
+def sending_timeout() -> int:
+    return int(getattr(settings, "UPDATES_SENDING_TIMEOUT", 600))

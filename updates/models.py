@@ -10,6 +10,7 @@ import secrets
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.db import models
+from django.utils import timezone
 
 
 def normalise_email(address: str) -> str:
@@ -63,7 +64,8 @@ class Subscriber(models.Model):
 
 class Delivery(models.Model):
     """One release email to one subscriber. The row is claimed (SENDING) before the message
-    goes out, so two runs can never both send it; only FAILED rows are tried again."""
+        goes out, so two runs can never both send it; only FAILED rows, and SENDING rows abandoned
+    for longer than UPDATES_SENDING_TIMEOUT, are tried again."""
 
     class Status(models.TextChoices):
         SENDING = "sending", "Sending"
@@ -78,6 +80,8 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField(default=1)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a sender last claimed it: a row "sending" for long after this was abandoned.
+    claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -8,11 +8,12 @@ is committed as soon as it is written.
 """
 
 import dataclasses
+import datetime
 import logging
 
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, Resolver404, resolve
 from django.utils import timezone
 
@@ -165,10 +166,9 @@ def _resolves(path: str) -> bool:
 def _batches_to_send(release: Release):
     """Confirmed subscribers not yet sent this release, UPDATES_BATCH_SIZE at a time, read
     afresh per batch (keyset by id) so a long run sees unsubscribes made meanwhile."""
-    done = Delivery.objects.filter(
-        release=release,
-        subscriber=OuterRef("pk"),
-        status__in=[Delivery.Status.SENT, Delivery.Status.SENDING],
+    done = Delivery.objects.filter(release=release, subscriber=OuterRef("pk")).filter(
+        Q(status=Delivery.Status.SENT)
+        | Q(status=Delivery.Status.SENDING, claimed_at__gt=_stuck_before())
     )
     last_id = 0
     while True:
@@ -227,12 +227,31 @@ def _claim(release, subscriber):
             return Delivery.objects.create(release=release, subscriber=subscriber)
     except IntegrityError:
         pass
-    retried = Delivery.objects.filter(
-        release=release, subscriber=subscriber, status=Delivery.Status.FAILED
-    ).update(status=Delivery.Status.SENDING, attempts=F("attempts") + 1)
+    retried = (
+        Delivery.objects.filter(release=release, subscriber=subscriber)
+        .filter(
+            Q(status=Delivery.Status.FAILED)
+            | Q(status=Delivery.Status.SENDING, claimed_at__lte=_stuck_before())
+        )
+        .update(
+            status=Delivery.Status.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
+        )
+    )
     if not retried:
         return None
     return Delivery.objects.get(release=release, subscriber=subscriber)
+
+
+def _stuck_before():
+    """A delivery claimed before this and still "sending" was abandoned (its process died):
+    it may be claimed again. UPDATES_SENDING_TIMEOUT is far longer than EMAIL_TIMEOUT, so a
+    live sender has always finished (or failed) by then."""
+    return timezone.now() - datetime.timedelta(seconds=conf.sending_timeout())
+
+
+def stuck_deliveries():
+    """Deliveries abandoned in "sending" (see _stuck_before)."""
+    return Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lte=_stuck_before())
 
 
 def _reconnect(connection):

@@ -1,15 +1,13 @@
 """The updates app's answers to what the manual announces."""
 
-import logging
-
 from django.dispatch import receiver
 
 from procedures.signals import release_published
-from updates.notifications import notify_release
-
-logger = logging.getLogger(__name__)
+from updates.tasks import send_release_emails
 
 
 @receiver(release_published, dispatch_uid="updates.notify_release")
 def email_subscribers(sender, release, **kwargs):
-    notify_release(release)
+    # The signal is sent once the release is committed; the worker sends the emails, so the
+    # publisher's request never waits for the mail server.
+    send_release_emails.enqueue(release_id=release.pk)

@@ -5,11 +5,13 @@ submission takes the same path: find or create the subscriber, then, unless this
 emailed in the last UPDATES_RESEND_MINUTES, send it exactly one email: a confirmation link if
 it is not confirmed yet, or "you are already subscribed" if it is. The page that follows is the
 same in every case, and so is the work done, so neither the page nor its timing tells.
+The email goes out from a background job, so the page never waits for the mail server.
 """
 
 import datetime
 import logging
 
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -23,13 +25,35 @@ logger = logging.getLogger(__name__)
 
 
 def request_subscription(address: str) -> None:
-    """Handle a valid address from the subscribe form. Returns nothing on purpose."""
+    """Handle a valid address from the subscribe form. Returns nothing on purpose. The email
+    itself is sent by a background job (updates.tasks) once this is committed."""
+    from updates.tasks import send_subscription_email
+
     address = normalise_email(address)
     subscriber, _ = Subscriber.objects.get_or_create(
         email_key=email_key(address), defaults={"email": address}
     )
-    if not _may_email(subscriber):
+    claimed_at = _may_email(subscriber)
+    if claimed_at is None:
         return
+    transaction.on_commit(
+        lambda: send_subscription_email.enqueue(
+            subscriber_id=subscriber.pk, claimed_at=claimed_at.isoformat()
+        )
+    )
+
+
+def claim_is_current(subscriber: Subscriber, claimed_at: str) -> bool:
+    """True while the claim made at `claimed_at` is the subscriber's latest."""
+    return (
+        subscriber.last_emailed_at is not None
+        and subscriber.last_emailed_at.isoformat() == claimed_at
+    )
+
+
+def send_subscription_message(subscriber: Subscriber) -> None:
+    """Email a confirmation link if the address is not confirmed yet, or "you are already
+    subscribed" if it is. Raises if the mail server does not take it."""
     if subscriber.is_confirmed:
         message = build_message(
             subscriber=subscriber,
@@ -50,24 +74,21 @@ def request_subscription(address: str) -> None:
                 "expires_at": expires_at,
             },
         )
-    try:
-        message.send()
-    except Exception:
-        # The visitor sees the same page whatever happens; let them try again at once.
-        logger.exception("Could not send a subscription email to subscriber %s", subscriber.pk)
-        Subscriber.objects.filter(pk=subscriber.pk).update(last_emailed_at=None)
+    message.send()
 
 
-def _may_email(subscriber: Subscriber) -> bool:
+def _may_email(subscriber: Subscriber):
     """Claim the right to email this address now: at most once per UPDATES_RESEND_MINUTES.
-    One conditional UPDATE, so two simultaneous submissions cannot both win."""
+    One conditional UPDATE, so two simultaneous submissions cannot both win. Returns the
+    claim's time, or None."""
     now = timezone.now()
     cutoff = now - datetime.timedelta(minutes=conf.resend_minutes())
-    return bool(
+    claimed = (
         Subscriber.objects.filter(pk=subscriber.pk)
         .filter(Q(last_emailed_at__isnull=True) | Q(last_emailed_at__lte=cutoff))
         .update(last_emailed_at=now)
     )
+    return now if claimed else None
 
 
 def confirm(subscriber: Subscriber) -> None:

@@ -8,8 +8,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal import limits
+from portal.clientip import client_ip
 from updates import conf, subscriptions
 from updates.forms import SubscribeForm
+from updates.models import email_key
 from updates.tokens import BadLink, subscriber_to_confirm, token_to_unsubscribe
 
 
@@ -17,6 +20,9 @@ from updates.tokens import BadLink, subscriber_to_confirm, token_to_unsubscribe
 def subscribe(request):
     form = SubscribeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
+        refused = _over_limit(request, form.cleaned_data["email"])
+        if refused is not None:
+            return refused
         subscriptions.request_subscription(form.cleaned_data["email"])
         return redirect("updates:check_email")
     return render(request, "updates/subscribe.html", {"form": form})
@@ -56,6 +62,20 @@ def unsubscribe(request, token):
         subscriptions.unsubscribe(subscriber_token)
         return render(request, "updates/unsubscribed.html")
     return render(request, "updates/unsubscribe.html")
+
+
+def _over_limit(request, address):
+    """The 429 page if this client, or this address, has asked too often (abuse limits in
+    the shared cache: settings.RATE_LIMITS), else None. Both are counted on every valid
+    request, so an abuser cannot spread one address over many clients or the reverse."""
+    verdicts = [
+        limits.check("signup-client", client_ip(request) or "-"),
+        limits.check("signup-email", email_key(address)),
+    ]
+    for verdict in verdicts:
+        if not verdict.allowed:
+            return limits.too_many(request, verdict, what="Signing up for email updates")
+    return None
 
 
 def _bad_link(request, bad, *, kind):

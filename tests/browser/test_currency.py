@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from procedures import selectors
 from procedures.models import Chapter, Draft
-from procedures.publishing import publish
+from tests.publishing.helpers import publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_static.models import StaticDevice
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,6 +24,9 @@ def site(live_server, sample_manual):
             name, f"{name}@example.org", "a-long-test-password", is_staff=True
         )
         user.groups.add(Group.objects.get(name=group))
+        # The admin asks for a second factor: give each a backup code to sign in with.
+        device = StaticDevice.objects.create(user=user, name="Backup codes")
+        device.token_set.create(token=f"{name}-backup-code")
     return live_server.url
 
 
@@ -32,6 +36,7 @@ def log_in(browser, site, username):
     page.goto(site + "/admin/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_label("Authentication code").fill(f"{username}-backup-code")
     page.get_by_role("button", name="Log in").click()
     expect(
         page.get_by_role("heading", name=re.compile("Drafts, releases and the manual"))
