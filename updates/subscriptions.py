@@ -11,7 +11,6 @@ The email goes out from a background job, so the page never waits for the mail s
 import datetime
 import logging
 
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -24,23 +23,16 @@ from updates.tokens import confirm_token
 logger = logging.getLogger(__name__)
 
 
-def request_subscription(address: str) -> None:
-    """Handle a valid address from the subscribe form. Returns nothing on purpose. The email
-    itself is sent by a background job (updates.tasks) once this is committed."""
-    from updates.tasks import send_subscription_email
-
+def request_subscription(address: str) -> tuple[int, str] | None:
+    """Handle a valid address from the subscribe form. Returns the moment of the claim to
+    email it (for `updates.tasks.send_subscription_email`, once committed), or None when it
+    must not be emailed now; the page says the same either way."""
     address = normalise_email(address)
     subscriber, _ = Subscriber.objects.get_or_create(
         email_key=email_key(address), defaults={"email": address}
     )
     claimed_at = _may_email(subscriber)
-    if claimed_at is None:
-        return
-    transaction.on_commit(
-        lambda: send_subscription_email.enqueue(
-            subscriber_id=subscriber.pk, claimed_at=claimed_at.isoformat()
-        )
-    )
+    return (subscriber.pk, claimed_at.isoformat()) if claimed_at is not None else None
 
 
 def claim_is_current(subscriber: Subscriber, claimed_at: str) -> bool:

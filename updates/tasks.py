@@ -10,6 +10,7 @@ with a growing delay (portal.jobs.retry_later).
 import datetime
 import logging
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
@@ -19,6 +20,7 @@ from procedures.models import Release
 from updates import conf
 from updates.models import Delivery, Subscriber
 from updates.notifications import notify_release, stuck_deliveries
+from updates.subscriptions import claim_is_current, send_subscription_message
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +70,6 @@ def send_subscription_email(subscriber_id: int, claimed_at: str, attempt: int = 
     """The confirmation (or "already subscribed") email claimed at `claimed_at`. Sent only
     while that claim is the subscriber's latest, so a retried or duplicated job never sends
     a second copy after a newer request has its own."""
-    from updates.subscriptions import claim_is_current, send_subscription_message
-
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None or not claim_is_current(subscriber, claimed_at):
         return "nothing to send"
@@ -95,3 +95,14 @@ def send_subscription_email(subscriber_id: int, claimed_at: str, attempt: int = 
 
 def _after(seconds):
     return timezone.now() + datetime.timedelta(seconds=seconds)
+
+
+def email_after_commit(claim: tuple[int, str] | None) -> None:
+    """Queue the sign-up's email (see subscriptions.request_subscription) once the request's
+    transaction commits; no request waits on the mail server."""
+    if claim is None:
+        return
+    subscriber_id, claimed_at = claim
+    transaction.on_commit(
+        lambda: send_subscription_email.enqueue(subscriber_id=subscriber_id, claimed_at=claimed_at)
+    )

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from portal import limits
 from portal.clientip import client_ip
-from updates import conf, subscriptions
+from updates import conf, subscriptions, tasks
 from updates.forms import SubscribeForm
 from updates.models import email_key
 from updates.tokens import BadLink, subscriber_to_confirm, token_to_unsubscribe
@@ -23,7 +23,7 @@ def subscribe(request):
         refused = _over_limit(request, form.cleaned_data["email"])
         if refused is not None:
             return refused
-        subscriptions.request_subscription(form.cleaned_data["email"])
+        tasks.email_after_commit(subscriptions.request_subscription(form.cleaned_data["email"]))
         return redirect("updates:check_email")
     return render(request, "updates/subscribe.html", {"form": form})
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from procedures import review_dates, selectors
 from procedures.models import Chapter, ChapterVersion
-from procedures.publishing import PublishingError, publish
+from procedures.publishing import PublishingError
+from tests.publishing.helpers import publish
 
 pytestmark = pytest.mark.django_db
 
