@@ -7,10 +7,10 @@ from django.forms.models import construct_instance
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
-from markdownx.widgets import AdminMarkdownxWidget
 
-from procedures import publishing, selectors
+from procedures import desk, publishing, selectors
 from procedures.admin.common import ReadOnlyOncePublished, message_lines
+from procedures.admin.editor import DeskEditor
 from procedures.drafts import fingerprint, prepare
 from procedures.models import Chapter, ChapterVersion, Draft, Release
 from procedures.records import DRAFT_FIELD_OF
@@ -52,7 +52,10 @@ class DraftForm(forms.ModelForm):
         ]
         widgets = {
             "based_on": forms.HiddenInput,
-            "body": AdminMarkdownxWidget(attrs={"rows": 30}),
+            "body": DeskEditor,
+            # Ticks rather than the admin's two-box filter, whose script adds ARIA that
+            # screen readers cannot use (aria-label on a plain span).
+            "related": forms.CheckboxSelectMultiple(attrs={"class": "app-checkbox-columns"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "withdrawn_reason": forms.Textarea(attrs={"rows": 3}),
         }
@@ -126,15 +129,35 @@ class DraftForm(forms.ModelForm):
             self.add_error(name if name in self.fields else None, error)
 
 
+class SentForReviewFilter(admin.SimpleListFilter):
+    title = "sent for review"
+    parameter_name = "sent"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Sent for review"), ("no", "Not yet")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(review_request__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Draft)
 class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
     form = DraftForm
     change_form_template = "admin/procedures/draft/change_form.html"
-    list_display = ["__str__", "status", "release", "created_by", "updated_at", "review_link"]
-    list_filter = ["status", "release"]
+    list_display = [
+        "__str__",
+        "status",
+        "sent_for_review",
+        "release",
+        "created_by",
+        "updated_at",
+        "review_link",
+    ]
+    list_filter = ["status", SentForReviewFilter, "release"]
     search_fields = ["title", "chapter_number", "chapter__slug", "summary"]
-    filter_horizontal = ["related"]
-    list_select_related = ["release", "created_by"]
+    list_select_related = ["release", "created_by", "review_request__by"]
 
     def get_fieldsets(self, request, obj=None):
         first = ["chapter", "slug", "chapter_number", "title", "part"]
@@ -167,10 +190,17 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
         version = obj.published_version
         return format_html('<a href="{}">{}</a>', version.get_absolute_url(), version)
 
+    @admin.display(description="Sent for review", ordering="review_request__at")
+    def sent_for_review(self, obj):
+        sent = getattr(obj, "review_request", None)
+        if obj.is_published or sent is None:
+            return "-"
+        return f"{sent.at:%-d %b %Y, %H:%M} by {sent.by}"
+
     @admin.display(description="Review")
     def review_link(self, obj):
         url = reverse("admin:procedures_draft_review", args=[obj.pk])
-        return format_html('<a href="{}">Compare and publish</a>', url)
+        return format_html('<a href="{}">Review {}</a>', url, obj)
 
     def get_changeform_initial_data(self, request):
         """'Draft the next version' links here with ?chapter=<id>: start from its latest text."""
@@ -224,6 +254,31 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
                 )
         return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_publish"] = request.user.has_perm(publishing.PUBLISH_PERMISSION)
+        context["sent_for_review"] = getattr(obj, "review_request", None) if obj else None
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._after_save(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self._after_save(request, obj) or super().response_change(request, obj)
+
+    def _after_save(self, request, obj):
+        """Save goes straight to the draft's review (preview and comparison); "Send for
+        review" also tells the publishers it is ready. "Save and continue editing" stays."""
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return None
+        if "_send_for_review" in request.POST:
+            desk.send_for_review(by=request.user, draft=obj)
+            messages.success(request, f"Saved and sent '{obj}' for review by a publisher.")
+        else:
+            messages.success(request, f"Saved '{obj}'.")
+        return redirect("admin:procedures_draft_review", obj.pk)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -256,6 +311,11 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
             path("<int:pk>/review/", view(self.review_view), name="procedures_draft_review"),
             path("<int:pk>/publish/", view(self.publish_view), name="procedures_draft_publish"),
             path("<int:pk>/rebase/", view(self.rebase_view), name="procedures_draft_rebase"),
+            path(
+                "<int:pk>/send-for-review/",
+                view(self.send_for_review_view),
+                name="procedures_draft_send_for_review",
+            ),
         ] + super().get_urls()
 
     def _draft(self, request, pk):
@@ -289,16 +349,33 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
     def review_view(self, request, pk):
         """The diff against the chapter's latest version, problems, and the publish button."""
         draft = self._draft(request, pk)
+        can_publish = request.user.has_perm(publishing.PUBLISH_PERMISSION)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"Compare and publish: {draft}",
+            "title": f"{'Review and publish' if can_publish else 'Review'}: {draft}",
             "draft": draft,
+            "can_publish": can_publish,
+            "can_change": self.has_change_permission(request, draft),
+            "sent_for_review": getattr(draft, "review_request", None),
             **review(draft, user=request.user),
         }
         if not draft.is_published:
             context["approved"] = fingerprint([context["prepared"]])
+            context["last_look"] = desk.look(
+                user=request.user, draft=draft, fingerprint=context["approved"]
+            )
         return render(request, "admin/procedures/draft/review.html", context)
+
+    def send_for_review_view(self, request, pk):
+        draft = self._draft(request, pk)
+        if request.method != "POST":
+            return redirect("admin:procedures_draft_review", pk)
+        if not self.has_change_permission(request, draft):
+            raise PermissionDenied
+        desk.send_for_review(by=request.user, draft=draft)
+        messages.success(request, f"Sent '{draft}' for review by a publisher.")
+        return redirect("admin:procedures_draft_review", pk)
 
     def publish_view(self, request, pk):
         draft = self._draft(request, pk)
