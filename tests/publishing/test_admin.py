@@ -405,3 +405,24 @@ def test_a_form_error_shows_the_form_again_with_the_text(client, small_manual, e
     html = text(response)
     assert "A paragraph typed before the mistake." in html and "errornote" in html
     assert not Draft.objects.exists()
+
+
+def test_the_chapter_list_is_in_the_manuals_order_with_review_dates_and_open_drafts(
+    client, manual, draft_of, editor
+):
+    review = "review: 2024-06-30\n"
+    manual.chapter("bullying", "## A {#a}\n\nText.\n", number="2.10", title="Bullying")
+    manual.chapter("neglect", "## A {#a}\n\nText.\n", number="2.9", title="Neglect", extra=review)
+    manual.chapter("referrals", "## A {#a}\n\nText.\n", number="1.1", title="Referrals")
+    manual.load()
+    draft_of("neglect", by=editor, replace={"Text.": "New text."})
+    login(client, editor)
+    html = text(client.get("/admin/procedures/chapter/"))
+    order = [html.index(label) for label in ("1.1 Referrals", "2.9 Neglect", "2.10 Bullying")]
+    assert order == sorted(order)
+    row = html[html.index("2.9 Neglect") : html.index("2.10 Bullying")]
+    assert "1 January 2024" in row and "30 June 2024 (overdue)" in row
+    assert "1<span" in row and "open draft of neglect" in row
+    # Sorted by review date on request: the overdue one first.
+    by_review = text(client.get("/admin/procedures/chapter/?o=3"))
+    assert by_review.index("2.9 Neglect") < by_review.index("1.1 Referrals")
