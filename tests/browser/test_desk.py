@@ -177,6 +177,34 @@ def test_the_desk_stacks_on_narrow_screens_and_keeps_unsaved_text(site, browser)
     assert "Unsaved words." in body.input_value()
 
 
+def broken_draft():
+    chapter = Chapter.objects.get(slug="online-safety")
+    latest = chapter.versions.newest().get()
+    return Draft.objects.create(
+        chapter=chapter,
+        based_on=latest.number,
+        chapter_number=latest.chapter_number,
+        title=latest.title,
+        part=latest.part,
+        body=latest.source.replace(GOOD, BROKEN),
+        summary="Changed.",
+        created_by=User.objects.get(username="edna"),
+    )
+
+
+def test_a_problem_on_the_review_links_to_its_line_in_the_editor(site, browser):
+    draft = broken_draft()
+    line = next(n for n, row in enumerate(draft.body.split("\n"), 1) if BROKEN in row)
+    editor = log_in(browser, site, "edna")
+    editor.goto(site + f"/admin/procedures/draft/{draft.pk}/review/")
+    expect(editor.get_by_role("button", name="Send for review")).to_have_count(0)
+    editor.locator(".app-problems").get_by_role("link", name=f"Line {line}").click()
+    expect(editor).to_have_url(re.compile(f"/change/#body-line-{line}$"))
+    body = editor.locator("#id_body")
+    expect(body).to_be_focused()
+    assert body.evaluate("b => b.value.slice(b.selectionStart, b.selectionEnd)").count(BROKEN)
+
+
 ADMIN_PAGES = [
     ("login", "/admin/login/", None),
     ("index", "/admin/", "edna"),
@@ -197,21 +225,11 @@ ADMIN_PAGES = [
 
 
 def test_every_admin_page_of_the_desk_passes_axe(site, browser, axe_check):
-    edna = User.objects.get(username="edna")
     chapter = Chapter.objects.get(slug="online-safety")
     release = Release.objects.create(name="Spring update", effective_date="2026-04-01")
     latest = chapter.versions.newest().get()
-    draft = Draft.objects.create(
-        chapter=chapter,
-        based_on=latest.number,
-        chapter_number=latest.chapter_number,
-        title=latest.title,
-        part=latest.part,
-        body=latest.source.replace(GOOD, BROKEN),
-        summary="Changed.",
-        release=release,
-        created_by=edna,
-    )
+    draft = broken_draft()
+    Draft.objects.filter(pk=draft.pk).update(release=release)
     ids = {"draft": draft.pk, "release": release.pk, "chapter": chapter.pk, "version": latest.pk}
     pages = {"edna": log_in(browser, site, "edna"), "pat": log_in(browser, site, "pat")}
     anonymous = browser.new_context().new_page()
