@@ -76,8 +76,9 @@ def test_an_editor_fixes_a_problem_at_its_line_and_a_publisher_publishes(
     assert abs(preview_box["y"] - text_box["y"]) < 60
     assert text_box["height"] <= 900 and preview_box["height"] <= 900
     # The preview wears the public page's styles (GOV.UK's heading size, not the admin's).
-    heading_size = preview.locator("h2").first.evaluate("h => getComputedStyle(h).fontSize")
-    assert heading_size in ("24px", "27px", "36px"), heading_size
+    style = "e => [getComputedStyle(e).fontSize, getComputedStyle(e).listStyleType]"
+    assert preview.locator("h2").first.evaluate(style)[0] == "24px"
+    assert preview.locator("li").first.evaluate(style) == ["19px", "disc"]
     axe_check(editor, "draft add")
 
     # A broken cross-link: the preview lists it with a link to its line.
