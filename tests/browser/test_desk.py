@@ -106,6 +106,14 @@ def test_an_editor_fixes_a_problem_at_its_line_and_a_publisher_publishes(
         arg=[preview.element_handle(), section.element_handle()],
     )
 
+    # Scrolling the text box to its end takes the preview to the chapter's end.
+    editor.wait_for_timeout(400)
+    body.evaluate("b => { b.scrollTop = b.scrollHeight; }")
+    editor.wait_for_function(
+        "p => p.scrollTop >= 0.9 * (p.scrollHeight - p.clientHeight)",
+        arg=preview.element_handle(),
+    )
+
     # Fixed, summarised and sent for review in one click; the review follows at once.
     body.fill(body.input_value().replace(BROKEN, GOOD).replace(OLD, NEW))
     expect(preview.locator(".app-problems")).to_have_count(0)

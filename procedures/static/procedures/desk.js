@@ -2,7 +2,8 @@
 // live preview:
 // - a problem's link ("line 106") puts the cursor on that line of the text box, in the preview
 //   and on the review page (which links to the form with #body-line-106);
-// - the preview follows the part being edited: it scrolls to the section the cursor is in;
+// - the preview follows the part being edited: it scrolls to the section the cursor is in,
+//   or, when the text box is scrolled, the section at its top;
 // - dropped or pasted files are refused with a message (there is no image upload);
 // - leaving the page with unsaved changes asks first.
 // A static file with no inline handlers, as the Content Security Policy requires.
@@ -49,10 +50,16 @@
     return found;
   }
 
-  function follow(editor, preview) {
-    // Scroll the preview to the part being edited: the heading the cursor is under (the
-    // preview's headings match the text's, in order), or the cursor's share of the text.
-    const line = caretLine(editor);
+  function topLine(editor) {
+    // The line at the top of the text box, by its share of the scrolled height.
+    const lines = editor.value.split("\n").length;
+    const range = editor.scrollHeight - editor.clientHeight;
+    return range > 0 ? 1 + Math.round((editor.scrollTop / range) * (lines - 1)) : 1;
+  }
+
+  function follow(editor, preview, line, share) {
+    // Scroll the preview to the part being edited: the heading the line is under (the
+    // preview's headings match the text's, in order), or the line's share of the text.
     const sources = headingLines(editor.value);
     const shown = preview.querySelectorAll(
       ":scope > h1, :scope > h2, :scope > h3, :scope > h4, :scope > h5, :scope > h6"
@@ -70,8 +77,8 @@
       const toLine = index + 1 < sources.length ? sources[index + 1] : editor.value.split("\n").length + 1;
       const fromTop = index === -1 ? (problems ? problems.offsetTop + problems.offsetHeight : 0) : shown[index].offsetTop;
       const toTop = index + 1 < shown.length ? shown[index + 1].offsetTop : preview.scrollHeight;
-      const share = (line - fromLine) / Math.max(toLine - fromLine, 1);
-      target = fromTop + share * (toTop - fromTop) - preview.clientHeight / 3;
+      const within = (line - fromLine) / Math.max(toLine - fromLine, 1);
+      target = fromTop + within * (toTop - fromTop) - preview.clientHeight * share;
     } else {
       target = (line / editor.value.split("\n").length) * range;
     }
@@ -92,17 +99,34 @@
       goToLine(editor, parseInt(link.getAttribute("data-app-line"), 10));
     });
 
+    // Typing or moving the cursor follows the cursor's line; scrolling the text box with the
+    // mouse follows its top line (but not the scroll that comes of moving the cursor).
     let pending = null;
-    const later = function () {
+    let caretMovedAt = 0;
+    // `share`: how far down the preview the line goes (a third for the cursor, the top for
+    // the text box's top line).
+    const later = function (line, share) {
       window.clearTimeout(pending);
       pending = window.setTimeout(function () {
-        follow(editor, preview);
+        follow(editor, preview, line(), share);
       }, 50);
     };
+    const atCaret = function () {
+      caretMovedAt = Date.now();
+      later(function () {
+        return caretLine(editor);
+      }, 1 / 3);
+    };
     ["keyup", "click", "app:caret"].forEach(function (type) {
-      editor.addEventListener(type, later);
+      editor.addEventListener(type, atCaret);
     });
-    desk.addEventListener("markdownx.update", later);
+    desk.addEventListener("markdownx.update", atCaret);
+    editor.addEventListener("scroll", function () {
+      if (Date.now() - caretMovedAt < 300) return;
+      later(function () {
+        return topLine(editor);
+      }, 0);
+    });
 
     // No upload: refuse files before markdownx sends them to an address that does not exist.
     const refuseFiles = function (event) {
