@@ -214,6 +214,21 @@ def test_a_problem_on_the_review_links_to_its_line_in_the_editor(site, browser):
     assert body.evaluate("b => b.value.slice(b.selectionStart, b.selectionEnd)").count(BROKEN)
 
 
+def test_without_javascript_the_text_box_takes_the_whole_width(site, browser):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.goto(site + "/admin/login/")
+    page.get_by_label("Username").fill("edna")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    chapter = Chapter.objects.get(slug="bullying")
+    page.goto(site + f"/admin/procedures/draft/add/?chapter={chapter.pk}")
+    expect(page.locator(".markdownx-preview")).to_be_hidden()
+    assert box(page.locator("#id_body"))["width"] > 800
+
+
 ADMIN_PAGES = [
     ("login", "/admin/login/", None),
     ("index", "/admin/", "edna"),

@@ -90,6 +90,7 @@
     const preview = desk.querySelector("[data-app-desk-preview]");
     const note = desk.querySelector("[data-app-desk-note]");
     if (!editor || !preview) return;
+    preview.parentElement.hidden = false; // the live preview needs this script
 
     // Problem links in the preview (re-rendered as the editor types: delegate).
     preview.addEventListener("click", function (event) {
