@@ -229,6 +229,36 @@ def test_without_javascript_the_text_box_takes_the_whole_width(site, browser):
     assert box(page.locator("#id_body"))["width"] > 800
 
 
+def test_signed_out_while_editing_the_text_is_kept_until_signed_in_again(site, browser):
+    editor = log_in(browser, site, "edna")
+    chapter = Chapter.objects.get(slug="bullying")
+    editor.goto(site + f"/admin/procedures/draft/add/?chapter={chapter.pk}")
+    body, preview = editor.locator("#id_body"), editor.locator(".markdownx-preview")
+    expect(preview).to_contain_text("Bullying")
+    editor.context.clear_cookies(name="sessionid")  # the session ends
+    body.press("End")
+    body.type(" Words typed after the session ended.")
+    expect(preview).to_contain_text("You have been signed out")
+    alerts = []
+    editor.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.accept()))
+    editor.get_by_role("button", name="Save and review").click()
+    expect(body).to_have_value(re.compile("Words typed after the session ended."))
+    assert "signed out" in alerts[0] and not Draft.objects.exists()
+
+    # Signed in again in another tab, the editor types on and saves.
+    other = editor.context.new_page()
+    other.goto(site + "/admin/login/")
+    other.get_by_label("Username").fill("edna")
+    other.get_by_label("Password").fill("a-long-test-password")
+    other.get_by_role("button", name="Log in").click()
+    body.type(" More.")
+    expect(preview).not_to_contain_text("signed out")
+    editor.get_by_label("Amendment summary").fill("Words added.")
+    editor.get_by_role("button", name="Save and review").click()
+    expect(editor.locator(".messagelist")).to_contain_text("Saved")
+    assert "Words typed after the session ended. More." in Draft.objects.get().body
+
+
 ADMIN_PAGES = [
     ("login", "/admin/login/", None),
     ("index", "/admin/", "edna"),

@@ -5,10 +5,15 @@
 // - the preview follows the part being edited: it scrolls to the section the cursor is in,
 //   or, when the text box is scrolled, the section at its top;
 // - dropped or pasted files are refused with a message (there is no image upload);
-// - leaving the page with unsaved changes asks first.
+// - leaving the page with unsaved changes asks first, and when the sign-in has expired (the
+//   preview gets the login page) saving is held back, so the text is not lost to a redirect.
 // A static file with no inline handlers, as the Content Security Policy requires.
 (function () {
   "use strict";
+
+  const signedOutMessage =
+    "You have been signed out, so this draft cannot be saved yet. Your text is still here: " +
+    "sign in again in another tab or window, come back, type anything, then save.";
 
   function lineStart(text, line) {
     // Offset of the first character of a 1-based line number.
@@ -122,6 +127,18 @@
       editor.addEventListener(type, atCaret);
     });
     desk.addEventListener("markdownx.update", atCaret);
+
+    // Signed out meanwhile: markdownx would show the login page as the preview.
+    desk.addEventListener("markdownx.update", function () {
+      // (The login form's own <form> tag is dropped inside this form; its fields remain.)
+      const signedOut = Boolean(preview.querySelector('input[name="password"]'));
+      desk.closest("form").toggleAttribute("data-app-signed-out", signedOut);
+      if (!signedOut) return;
+      const message = document.createElement("p");
+      message.className = "govuk-body";
+      message.textContent = signedOutMessage;
+      preview.replaceChildren(message);
+    });
     editor.addEventListener("scroll", function () {
       if (Date.now() - caretMovedAt < 300) return;
       later(function () {
@@ -158,7 +175,18 @@
     form.addEventListener("change", function () {
       dirty = true;
     });
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (event) {
+      if (form.hasAttribute("data-app-signed-out")) {
+        // Saving now would send the text to the login page and lose it.
+        event.preventDefault();
+        window.alert(signedOutMessage);
+        return;
+      }
+      // Signing in again (in another tab) gives a new CSRF secret: send the current one, or
+      // the save is refused and the text lost.
+      const cookie = /(?:^|; )csrftoken=([^;]+)/.exec(document.cookie);
+      const token = form.querySelector('input[name="csrfmiddlewaretoken"]');
+      if (cookie && token) token.value = decodeURIComponent(cookie[1]);
       dirty = false;
     });
     window.addEventListener("beforeunload", function (event) {
