@@ -442,3 +442,36 @@ class DueForReview(ChapterVersion):
         proxy = True
         verbose_name = "chapter due for review"
         verbose_name_plural = "due for review"
+
+
+class ReviewRequest(models.Model):
+    """An editor's "this draft is ready": the drafts list shows it to publishers.
+
+    A row of its own rather than a flag on Draft, so adding it leaves the drafts table (and,
+    on SQLite, the trigger that keeps published drafts final) as it is.
+    """
+
+    draft = models.OneToOneField(Draft, on_delete=models.CASCADE, related_name="review_request")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.draft} sent for review by {self.by}"
+
+
+class DraftLook(models.Model):
+    """When a person last opened a draft's review, and the fingerprint of what it showed:
+    next time the review says whether the draft changed since."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="looks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "user"], name="one_look_per_user_and_draft")
+        ]
+
+    def __str__(self):
+        return f"{self.user} looked at {self.draft} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,19 +1,16 @@
 """Drafting and publishing one chapter: the draft form, its preview and its review."""
 
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import construct_instance
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
-from markdownx.widgets import AdminMarkdownxWidget
 
-from procedures import publishing, selectors
+from procedures import desk, publishing, selectors
 from procedures.admin.common import ReadOnlyOncePublished, message_lines
+from procedures.admin.draft_form import DraftForm
 from procedures.drafts import fingerprint, prepare
-from procedures.models import Chapter, ChapterVersion, Draft, Release
-from procedures.records import DRAFT_FIELD_OF
+from procedures.models import Chapter, ChapterVersion, Draft
 from procedures.reviewing import review
 from procedures.views import render_version_page
 
@@ -29,112 +26,35 @@ PUBLISHING_FIELDS = [
 ]
 
 
-class DraftForm(forms.ModelForm):
-    class Meta:
-        model = Draft
-        fields = [
-            "chapter",
-            "based_on",
-            "slug",
-            "chapter_number",
-            "title",
-            "part",
-            "body",
-            "summary",
-            "minor",
-            "effective_date",
-            "review_date",
-            "related",
-            "release",
-            "withdraw",
-            "withdrawn_reason",
-            "replaced_by",
-        ]
-        widgets = {
-            "based_on": forms.HiddenInput,
-            "body": AdminMarkdownxWidget(attrs={"rows": 30}),
-            "summary": forms.Textarea(attrs={"rows": 3}),
-            "withdrawn_reason": forms.Textarea(attrs={"rows": 3}),
-        }
+class SentForReviewFilter(admin.SimpleListFilter):
+    title = "sent for review"
+    parameter_name = "sent"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "release" in self.fields:
-            # Only releases still being prepared can take drafts.
-            self.fields["release"].queryset = Release.objects.filter(published_at__isnull=True)
+    def lookups(self, request, model_admin):
+        return [("yes", "Sent for review"), ("no", "Not yet")]
 
-    def clean(self):
-        data = super().clean()
-        self._check_still_open(data)
-        chapter = data.get("chapter") if "chapter" in self.fields else self.instance.chapter
-        if chapter is None and not (data.get("slug") or "").strip():
-            self.add_error("slug", "A new chapter needs a web address (slug).")
-        if chapter is not None and not self.instance.pk and data.get("based_on") is None:
-            latest = selectors.latest_version(chapter)
-            data["based_on"] = latest.number if latest else None
-        if self.errors or data.get("part") is None:
-            return data
-        self._add_rule_problems(data)
-        return data
-
-    def _check_still_open(self, data):
-        """The admin saves inside a transaction: lock the draft (and its release) until the
-        save commits, so a publish in progress either finishes first, and the save is refused
-        here with the editor's text kept, or waits and then sees a changed draft."""
-        if self.instance.pk:
-            status = (
-                Draft.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("status", flat=True)
-                .first()
-            )
-            if status != Draft.Status.DRAFT:
-                raise ValidationError(
-                    "This draft was published while you were editing it, so it can no longer "
-                    "change. Your text is still in the form below: copy it into a new draft "
-                    "of the chapter.",
-                    code="published_meanwhile",
-                )
-        release = data.get("release")
-        if release is not None:
-            release = Release.objects.select_for_update().get(pk=release.pk)
-            if release.is_published:
-                self.add_error(
-                    "release",
-                    ValidationError(
-                        f"The release '{release}' was published meanwhile: choose another, or "
-                        "none to publish this draft on its own.",
-                        code="release_published",
-                    ),
-                )
-
-    def _add_rule_problems(self, data):
-        """The version rules, each problem next to the field it concerns. Problems in the text
-        (broken cross-links and the like) do not stop saving: the editor keeps their work and
-        the review page lists them until they are fixed."""
-        draft = construct_instance(self, Draft(pk=self.instance.pk))
-        draft.chapter = data.get("chapter") or self.instance.chapter
-        draft.based_on = data.get("based_on")
-        prepared = prepare(draft, related=data.get("related") or [])
-        for problem in prepared.problems:
-            if problem.field == "body" and problem.code != "empty_body":
-                continue
-            if problem.code == "nothing_to_amend":
-                continue
-            name = DRAFT_FIELD_OF.get(problem.field, problem.field)
-            error = ValidationError(problem.sentence, code=problem.code)
-            self.add_error(name if name in self.fields else None, error)
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(review_request__isnull=self.value() == "no")
+        return queryset
 
 
 @admin.register(Draft)
 class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
     form = DraftForm
     change_form_template = "admin/procedures/draft/change_form.html"
-    list_display = ["__str__", "status", "release", "created_by", "updated_at", "review_link"]
-    list_filter = ["status", "release"]
+    list_display = [
+        "__str__",
+        "status",
+        "sent_for_review",
+        "release",
+        "created_by",
+        "updated_at",
+        "review_link",
+    ]
+    list_filter = ["status", SentForReviewFilter, "release"]
     search_fields = ["title", "chapter_number", "chapter__slug", "summary"]
-    filter_horizontal = ["related"]
-    list_select_related = ["release", "created_by"]
+    list_select_related = ["release", "created_by", "review_request__by"]
 
     def get_fieldsets(self, request, obj=None):
         first = ["chapter", "slug", "chapter_number", "title", "part"]
@@ -167,10 +87,17 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
         version = obj.published_version
         return format_html('<a href="{}">{}</a>', version.get_absolute_url(), version)
 
+    @admin.display(description="Sent for review", ordering="review_request__at")
+    def sent_for_review(self, obj):
+        sent = getattr(obj, "review_request", None)
+        if obj.is_published or sent is None:
+            return "-"
+        return f"{sent.at:%-d %b %Y, %H:%M} by {sent.by}"
+
     @admin.display(description="Review")
     def review_link(self, obj):
         url = reverse("admin:procedures_draft_review", args=[obj.pk])
-        return format_html('<a href="{}">Compare and publish</a>', url)
+        return format_html('<a href="{}">Review {}</a>', url, obj)
 
     def get_changeform_initial_data(self, request):
         """'Draft the next version' links here with ?chapter=<id>: start from its latest text."""
@@ -227,6 +154,31 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
                 )
         return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_publish"] = request.user.has_perm(publishing.PUBLISH_PERMISSION)
+        context["sent_for_review"] = getattr(obj, "review_request", None) if obj else None
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._after_save(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self._after_save(request, obj) or super().response_change(request, obj)
+
+    def _after_save(self, request, obj):
+        """Save goes straight to the draft's review (preview and comparison); "Send for
+        review" also tells the publishers it is ready. "Save and continue editing" stays."""
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return None
+        if "_send_for_review" in request.POST:
+            desk.send_for_review(by=request.user, draft=obj)
+            messages.success(request, f"Saved and sent '{obj}' for review by a publisher.")
+        else:
+            messages.success(request, f"Saved '{obj}'.")
+        return redirect("admin:procedures_draft_review", obj.pk)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -259,6 +211,11 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
             path("<int:pk>/review/", view(self.review_view), name="procedures_draft_review"),
             path("<int:pk>/publish/", view(self.publish_view), name="procedures_draft_publish"),
             path("<int:pk>/rebase/", view(self.rebase_view), name="procedures_draft_rebase"),
+            path(
+                "<int:pk>/send-for-review/",
+                view(self.send_for_review_view),
+                name="procedures_draft_send_for_review",
+            ),
         ] + super().get_urls()
 
     def _draft(self, request, pk):
@@ -292,16 +249,33 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
     def review_view(self, request, pk):
         """The diff against the chapter's latest version, problems, and the publish button."""
         draft = self._draft(request, pk)
+        can_publish = request.user.has_perm(publishing.PUBLISH_PERMISSION)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"Compare and publish: {draft}",
+            "title": f"{'Review and publish' if can_publish else 'Review'}: {draft}",
             "draft": draft,
+            "can_publish": can_publish,
+            "can_change": self.has_change_permission(request, draft),
+            "sent_for_review": getattr(draft, "review_request", None),
             **review(draft, user=request.user),
         }
         if not draft.is_published:
             context["approved"] = fingerprint([context["prepared"]])
+            context["last_look"] = desk.look(
+                user=request.user, draft=draft, fingerprint=context["approved"]
+            )
         return render(request, "admin/procedures/draft/review.html", context)
+
+    def send_for_review_view(self, request, pk):
+        draft = self._draft(request, pk)
+        if request.method != "POST":
+            return redirect("admin:procedures_draft_review", pk)
+        if not self.has_change_permission(request, draft):
+            raise PermissionDenied
+        desk.send_for_review(by=request.user, draft=draft)
+        messages.success(request, f"Sent '{draft}' for review by a publisher.")
+        return redirect("admin:procedures_draft_review", pk)
 
     def publish_view(self, request, pk):
         draft = self._draft(request, pk)

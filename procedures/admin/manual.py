@@ -2,46 +2,118 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, OuterRef, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils.html import format_html
 
-from procedures import review_dates
-from procedures.models import AuditEntry, Chapter, ChapterVersion, DueForReview, Part, Review
+from procedures import review_dates, selectors
+from procedures.models import (
+    AuditEntry,
+    Chapter,
+    ChapterVersion,
+    Draft,
+    DueForReview,
+    Part,
+    Review,
+)
+
+
+def _day(day):
+    return f"{day.day} {day:%B %Y}" if day else "-"
+
+
+class InManualOrder(ChangeList):
+    """The chapter list in the manual's order (2.9 before 2.10) until a column is chosen.
+    (Not ModelAdmin.get_ordering: forms listing chapters use that too, without the
+    annotation it needs.)"""
+
+    def get_ordering(self, request, queryset):
+        if ORDER_VAR in self.params:
+            return super().get_ordering(request, queryset)
+        return ["latest_key", "slug", "pk"]
 
 
 @admin.register(Chapter)
 class ChapterAdmin(admin.ModelAdmin):
+    """The chapters in the manual's order, each with what practitioners read today, when its
+    review is due (sort by that column for the overdue first) and its open drafts."""
+
     change_form_template = "admin/procedures/chapter/change_form.html"
-    list_display = ["slug", "latest", "draft_link"]
+    list_display = ["chapter", "current", "effective", "review_due", "open_drafts", "draft_link"]
+    list_display_links = ["chapter"]
     search_fields = ["slug"]
     fields = ["slug", "former_slugs", "created_at"]
     readonly_fields = ["former_slugs", "created_at"]
 
     def get_queryset(self, request):
-        latest = ChapterVersion.objects.newest().filter(chapter=OuterRef("pk"))
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                latest_number=Subquery(latest.values("number")[:1]),
-                latest_label=Subquery(
-                    latest.annotate(label=Concat("chapter_number", Value(" "), "title")).values(
-                        "label"
-                    )[:1]
-                ),
-                latest_key=Subquery(latest.values("number_key")[:1]),
-            )
-            .order_by("latest_key", "slug")
+        newest = ChapterVersion.objects.newest().filter(chapter=OuterRef("pk"))
+        current = ChapterVersion.objects.current().filter(chapter=OuterRef("pk"))
+        open_drafts = (
+            Draft.objects.filter(chapter=OuterRef("pk"), status=Draft.Status.DRAFT)
+            .order_by()
+            .values("chapter")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        # Not super(): it orders by get_ordering's annotations before they exist.
+        return Chapter.objects.annotate(
+            latest_number=Subquery(newest.values("number")[:1]),
+            latest_label=Subquery(
+                newest.annotate(label=Concat("chapter_number", Value(" "), "title")).values(
+                    "label"
+                )[:1]
+            ),
+            latest_key=Subquery(newest.values("number_key")[:1]),
+            current_number=Subquery(current.values("number")[:1]),
+            current_effective=Subquery(current.values("effective_date")[:1]),
+            current_review=Subquery(current.values("review_date")[:1]),
+            open_draft_count=Coalesce(Subquery(open_drafts[:1]), 0),
         )
 
-    @admin.display(description="Latest version", ordering="latest_key")
-    def latest(self, obj):
-        if obj.latest_number is None:
+    def get_changelist(self, request, **kwargs):
+        return InManualOrder
+
+    @admin.display(description="Chapter", ordering="latest_key")
+    def chapter(self, obj):
+        return obj.latest_label or obj.slug
+
+    @admin.display(description="Current version", ordering="current_number")
+    def current(self, obj):
+        if obj.current_number is None:
+            return "None yet" if obj.latest_number else "-"
+        if obj.latest_number != obj.current_number:
+            return f"{obj.current_number} (version {obj.latest_number} scheduled)"
+        return obj.current_number
+
+    @admin.display(description="Effective", ordering="current_effective")
+    def effective(self, obj):
+        return _day(obj.current_effective)
+
+    @admin.display(description="Review due", ordering=F("current_review").asc(nulls_last=True))
+    def review_due(self, obj):
+        if obj.current_review is None:
             return "-"
-        return f"{obj.latest_label} (version {obj.latest_number})"
+        if obj.current_review < selectors.today():
+            return format_html("<strong>{} (overdue)</strong>", _day(obj.current_review))
+        return _day(obj.current_review)
+
+    @admin.display(description="Open drafts", ordering="open_draft_count")
+    def open_drafts(self, obj):
+        if not obj.open_draft_count:
+            return "0"
+        url = reverse("admin:procedures_draft_changelist")
+        return format_html(
+            '<a href="{}?status__exact=draft&amp;q={}">{}<span class="visually-hidden"> open '
+            "draft{} of {}</span></a>",
+            url,
+            obj.slug,
+            obj.open_draft_count,
+            "" if obj.open_draft_count == 1 else "s",
+            obj.slug,
+        )
 
     @admin.display(description="Former addresses")
     def former_slugs(self, obj):
@@ -50,7 +122,13 @@ class ChapterAdmin(admin.ModelAdmin):
     @admin.display(description="Amend")
     def draft_link(self, obj):
         url = reverse("admin:procedures_draft_add")
-        return format_html('<a href="{}?chapter={}">Draft the next version</a>', url, obj.pk)
+        return format_html(
+            '<a href="{}?chapter={}">Draft the next version<span class="visually-hidden"> of {}'
+            "</span></a>",
+            url,
+            obj.pk,
+            obj.latest_label or obj.slug,
+        )
 
     def has_add_permission(self, request):
         return False  # a chapter is created by publishing its first version

@@ -136,7 +136,8 @@ def test_an_editor_cannot_publish_or_manage_releases(client, small_manual, draft
     draft = draft_of("online-safety", by=editor, replace={"Sexting": "Nudes"})
     login(client, editor)
     review = text(client.get(f"/admin/procedures/draft/{draft.pk}/review/"))
-    assert "Only a publisher can publish." in review and 'value="Publish' not in review
+    # Editors are offered "Send for review", never a publish button.
+    assert 'value="Send for review"' in review and 'value="Publish' not in review
     response = publish_from_review(client, "draft", draft.pk, follow=True)
     assert "Only a publisher can publish" in text(response)
     assert ChapterVersion.objects.count() == 3
@@ -259,7 +260,19 @@ def test_markdownx_preview_uses_the_public_renderer_and_shows_problems(
     html = text(response)
     assert 'href="/chapters/bullying/"' in html and "Bullying</a>" in html
     assert "cannot be published until these are fixed" in html
-    assert "cross-link to unknown chapter &#x27;nope&#x27;" in html
+    # A sentence with a link to its line (the editor's script puts the cursor there), not a
+    # Python list.
+    assert (
+        '<li><a class="govuk-link" href="#id_body" data-app-line="3">Line 3</a>: '
+        "Cross-link to unknown chapter &#x27;nope&#x27;" in html
+    )
+    assert "[&#x27;" not in html and "line 3:" not in html
+
+
+def test_problem_text_in_the_preview_is_escaped(client, small_manual, editor):
+    login(client, editor)
+    html = text(client.post("/markdownx/markdownify/", {"content": "Hi <b onclick=1>x</b>"}))
+    assert "Raw HTML &lt;b&gt; is not allowed" in html and "<b" not in html
 
 
 def test_a_new_chapter_is_drafted_previewed_and_published_from_the_admin(
@@ -320,3 +333,96 @@ def test_a_malformed_draft_address_starts_a_blank_draft(client, small_manual, ed
     response = client.get("/admin/procedures/draft/add/", {"chapter": chapter})
     assert response.status_code == 200
     assert 'name="body"' in text(response)
+
+
+def test_saving_goes_straight_to_the_review_and_editors_send_it_for_review(
+    client, small_manual, editor
+):
+    chapter = Chapter.objects.get(slug="online-safety")
+    login(client, editor)
+    form = text(client.get(f"/admin/procedures/draft/add/?chapter={chapter.pk}"))
+    assert 'name="_send_for_review"' in form and 'name="_addanother"' not in form
+    body = chapter.versions.get().source.replace("Sexting incidents", "Nude-sharing incidents")
+    response = client.post("/admin/procedures/draft/add/", draft_form(chapter, body=body))
+    draft = Draft.objects.get()
+    assert response["Location"] == f"/admin/procedures/draft/{draft.pk}/review/"
+    review = text(client.get(response["Location"]))
+    assert "Nude-sharing" in review and 'value="Send for review"' in review
+    assert "Not sent for review yet" in review
+
+    response = client.post(
+        f"/admin/procedures/draft/{draft.pk}/change/",
+        draft_form(chapter, body=body, _send_for_review="1"),
+    )
+    assert response["Location"] == f"/admin/procedures/draft/{draft.pk}/review/"
+    assert draft.review_request.by == editor
+    drafts = text(client.get("/admin/procedures/draft/?sent=yes"))
+    assert "by edna" in drafts and "2.5 Online safety" in drafts
+    assert "2.5 Online safety" not in text(client.get("/admin/procedures/draft/?sent=no"))
+    # Once sent, the review says so instead of offering the button again.
+    review = text(client.get(response["Location"]))
+    assert "Sent for review by edna" in review and 'value="Send for review"' not in review
+
+
+def test_publishers_get_no_send_button_and_a_published_draft_cannot_be_sent(
+    client, small_manual, draft_of, editor, publisher
+):
+    draft = draft_of("online-safety", by=editor, replace={"Sexting": "Nudes"})
+    login(client, publisher)
+    form = text(client.get(f"/admin/procedures/draft/{draft.pk}/change/"))
+    assert 'name="_send_for_review"' not in form and 'value="Save and review"' in form
+    assert publish_from_review(client, "draft", draft.pk).status_code == 302
+    login(client, editor)
+    response = client.post(f"/admin/procedures/draft/{draft.pk}/send-for-review/")
+    assert response.status_code == 403
+    assert not hasattr(Draft.objects.get(pk=draft.pk), "review_request")
+
+
+def test_a_publisher_sees_whether_the_draft_changed_since_they_last_looked(
+    client, small_manual, draft_of, editor, publisher
+):
+    draft = draft_of("online-safety", by=editor, replace={"Sexting": "Nudes"})
+    login(client, publisher)
+    url = f"/admin/procedures/draft/{draft.pk}/review/"
+    assert "You have not looked at this draft before" in text(client.get(url))
+    assert "Unchanged since you last looked at" in text(client.get(url))
+    Draft.objects.filter(pk=draft.pk).update(body=draft.body.replace("Nudes", "Images"))
+    assert "Changed since you last looked at" in text(client.get(url))
+    assert "Unchanged since you last looked at" in text(client.get(url))
+    # Each person's looks are their own.
+    login(client, editor)
+    assert "You have not looked at this draft before" in text(client.get(url))
+
+
+def test_a_form_error_shows_the_form_again_with_the_text(client, small_manual, editor):
+    chapter = Chapter.objects.get(slug="online-safety")
+    login(client, editor)
+    body = chapter.versions.get().source + "\n\nA paragraph typed before the mistake.\n"
+    response = client.post(
+        "/admin/procedures/draft/add/", draft_form(chapter, body=body, part="", title="")
+    )
+    assert response.status_code == 200
+    html = text(response)
+    assert "A paragraph typed before the mistake." in html and "errornote" in html
+    assert not Draft.objects.exists()
+
+
+def test_the_chapter_list_is_in_the_manuals_order_with_review_dates_and_open_drafts(
+    client, manual, draft_of, editor
+):
+    review = "review: 2024-06-30\n"
+    manual.chapter("bullying", "## A {#a}\n\nText.\n", number="2.10", title="Bullying")
+    manual.chapter("neglect", "## A {#a}\n\nText.\n", number="2.9", title="Neglect", extra=review)
+    manual.chapter("referrals", "## A {#a}\n\nText.\n", number="1.1", title="Referrals")
+    manual.load()
+    draft_of("neglect", by=editor, replace={"Text.": "New text."})
+    login(client, editor)
+    html = text(client.get("/admin/procedures/chapter/"))
+    order = [html.index(label) for label in ("1.1 Referrals", "2.9 Neglect", "2.10 Bullying")]
+    assert order == sorted(order)
+    row = html[html.index("2.9 Neglect") : html.index("2.10 Bullying")]
+    assert "1 January 2024" in row and "30 June 2024 (overdue)" in row
+    assert "1<span" in row and "open draft of neglect" in row
+    # Sorted by review date on request: the overdue one first.
+    by_review = text(client.get("/admin/procedures/chapter/?o=3"))
+    assert by_review.index("2.9 Neglect") < by_review.index("1.1 Referrals")

@@ -1,0 +1,112 @@
+"""The draft form: the chapter's fields, the text in the editing desk, and the version rules'
+problems next to the fields they concern."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
+
+from procedures import selectors
+from procedures.admin.editor import DeskEditor
+from procedures.drafts import prepare
+from procedures.models import Draft, Release
+from procedures.records import DRAFT_FIELD_OF
+
+
+class DraftForm(forms.ModelForm):
+    class Meta:
+        model = Draft
+        fields = [
+            "chapter",
+            "based_on",
+            "slug",
+            "chapter_number",
+            "title",
+            "part",
+            "body",
+            "summary",
+            "minor",
+            "effective_date",
+            "review_date",
+            "related",
+            "release",
+            "withdraw",
+            "withdrawn_reason",
+            "replaced_by",
+        ]
+        widgets = {
+            "based_on": forms.HiddenInput,
+            "body": DeskEditor,
+            # Ticks rather than the admin's two-box filter, whose script adds ARIA that
+            # screen readers cannot use (aria-label on a plain span).
+            "related": forms.CheckboxSelectMultiple(attrs={"class": "app-checkbox-columns"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "withdrawn_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "release" in self.fields:
+            # Only releases still being prepared can take drafts.
+            self.fields["release"].queryset = Release.objects.filter(published_at__isnull=True)
+
+    def clean(self):
+        data = super().clean()
+        self._check_still_open(data)
+        chapter = data.get("chapter") if "chapter" in self.fields else self.instance.chapter
+        if chapter is None and not (data.get("slug") or "").strip():
+            self.add_error("slug", "A new chapter needs a web address (slug).")
+        if chapter is not None and not self.instance.pk and data.get("based_on") is None:
+            latest = selectors.latest_version(chapter)
+            data["based_on"] = latest.number if latest else None
+        if self.errors or data.get("part") is None:
+            return data
+        self._add_rule_problems(data)
+        return data
+
+    def _check_still_open(self, data):
+        """The admin saves inside a transaction: lock the draft (and its release) until the
+        save commits, so a publish in progress either finishes first, and the save is refused
+        here with the editor's text kept, or waits and then sees a changed draft."""
+        if self.instance.pk:
+            status = (
+                Draft.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+            if status != Draft.Status.DRAFT:
+                raise ValidationError(
+                    "This draft was published while you were editing it, so it can no longer "
+                    "change. Your text is still in the form below: copy it into a new draft "
+                    "of the chapter.",
+                    code="published_meanwhile",
+                )
+        release = data.get("release")
+        if release is not None:
+            release = Release.objects.select_for_update().get(pk=release.pk)
+            if release.is_published:
+                self.add_error(
+                    "release",
+                    ValidationError(
+                        f"The release '{release}' was published meanwhile: choose another, or "
+                        "none to publish this draft on its own.",
+                        code="release_published",
+                    ),
+                )
+
+    def _add_rule_problems(self, data):
+        """The version rules, each problem next to the field it concerns. Problems in the text
+        (broken cross-links and the like) do not stop saving: the editor keeps their work and
+        the review page lists them until they are fixed."""
+        draft = construct_instance(self, Draft(pk=self.instance.pk))
+        draft.chapter = data.get("chapter") or self.instance.chapter
+        draft.based_on = data.get("based_on")
+        prepared = prepare(draft, related=data.get("related") or [])
+        for problem in prepared.problems:
+            if problem.field == "body" and problem.code != "empty_body":
+                continue
+            if problem.code == "nothing_to_amend":
+                continue
+            name = DRAFT_FIELD_OF.get(problem.field, problem.field)
+            error = ValidationError(problem.sentence, code=problem.code)
+            self.add_error(name if name in self.fields else None, error)
