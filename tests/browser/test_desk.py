@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_static.models import StaticDevice
 from playwright.sync_api import expect
 
 from procedures.models import Chapter, ChapterVersion, Draft, Release
@@ -27,6 +28,10 @@ def site(live_server, sample_manual):
             name, f"{name}@example.org", "a-long-test-password", is_staff=True
         )
         user.groups.add(Group.objects.get(name=group))
+        # The admin asks for a second factor: backup codes (each works once) to sign in with.
+        device = StaticDevice.objects.create(user=user, name="Backup codes")
+        for _ in range(5):
+            device.token_set.create(token=f"{name}-backup-code")
     return live_server.url
 
 
@@ -36,6 +41,7 @@ def log_in(browser, site, username, *, width=1280):
     page.goto(site + "/admin/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_label("Authentication code").fill(f"{username}-backup-code")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Drafts, releases and the manual")).to_be_visible()
     return page
@@ -222,6 +228,7 @@ def test_without_javascript_the_text_box_takes_the_whole_width(site, browser):
     page.goto(site + "/admin/login/")
     page.get_by_label("Username").fill("edna")
     page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_label("Authentication code").fill("edna-backup-code")
     page.get_by_role("button", name="Log in").click()
     chapter = Chapter.objects.get(slug="bullying")
     page.goto(site + f"/admin/procedures/draft/add/?chapter={chapter.pk}")
@@ -250,6 +257,7 @@ def test_signed_out_while_editing_the_text_is_kept_until_signed_in_again(site, b
     other.goto(site + "/admin/login/")
     other.get_by_label("Username").fill("edna")
     other.get_by_label("Password").fill("a-long-test-password")
+    other.get_by_label("Authentication code").fill("edna-backup-code")
     other.get_by_role("button", name="Log in").click()
     body.type(" More.")
     expect(preview).not_to_contain_text("signed out")
