@@ -145,7 +145,9 @@ def render_markdown(
     if too_large:
         return _unrendered([too_large])
     source, problems = checks.control_problems(source, first_line)
-    too_deep = checks.nesting_problems(source, first_line)
+    too_deep = checks.nesting_problems(source, first_line) or checks.paragraph_problems(
+        source, first_line
+    )
     if too_deep:
         return _unrendered(problems + too_deep)
     problems.extend(checks.markup_problems(source, first_line))

@@ -21,6 +21,8 @@ SAFE_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Lists, quotes and indented blocks nest this deep at most; a manual needs three or four.
 MAX_NESTING = 20
+MAX_PARAGRAPH = 20_000
+MAX_BRACKETS = 300
 NESTING_MARKER = re.compile(r"(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))[ \t]*")
 RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 
@@ -60,6 +62,26 @@ def control_problems(source: str, first_line: int):
                 )
         source = CONTROL.sub("", source)
     return source, problems
+
+
+def paragraph_problems(source: str, first_line: int):
+    """Paragraphs too long, or with too many '[', for markdown to read in bounded time (it
+    looks for the end of every bracket to the end of its paragraph)."""
+    line = first_line
+    for block in source.split("\n\n"):
+        if len(block) > MAX_PARAGRAPH or block.count("[") > MAX_BRACKETS:
+            return [
+                Problem(
+                    "paragraph_too_long",
+                    f"the paragraph starting on this line is longer than {MAX_PARAGRAPH} "
+                    f"characters or holds more than {MAX_BRACKETS} '['",
+                    "split it into shorter paragraphs",
+                    "body",
+                    line + len(block) - len(block.lstrip("\n")),
+                )
+            ]
+        line += block.count("\n") + 2
+    return []
 
 
 def nesting_problems(source: str, first_line: int):
