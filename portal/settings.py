@@ -169,6 +169,9 @@ STORAGES = {
 
 # The manual this portal serves; `load_content` reads it by default.
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
+# The largest chapter version (its file, or a draft's text) in bytes: larger texts are refused
+# before they are read or rendered, so one file cannot slow every page and search.
+MAX_VERSION_BYTES = int(os.environ.get("MAX_VERSION_BYTES", str(1024 * 1024)))
 PORTAL_NAME = "Safeguarding Children Procedures"
 # Four-eyes: a publisher may not publish a draft they wrote or edited, unless this is on
 # (for a one-person team). Off by default.

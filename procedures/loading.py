@@ -22,10 +22,12 @@ from procedures.versions import store_version
 class LoadReport:
     added: list[tuple[str, int]] = field(default_factory=list)
     unchanged: list[tuple[str, int]] = field(default_factory=list)
+    parts_added: list[int] = field(default_factory=list)
+    releases_added: list[str] = field(default_factory=list)
 
     @property
     def changed_anything(self):
-        return bool(self.added)
+        return bool(self.added or self.parts_added or self.releases_added)
 
     def by_chapter(self):
         chapters = {}
@@ -44,8 +46,8 @@ def load_manual(
     errors = []
     with transaction.atomic():
         bump_on_commit()  # parts, releases and addresses may change without a new version
-        parts = _sync_parts(manual)
-        releases = _sync_releases(manual)
+        parts = _sync_parts(manual, report, errors)
+        releases = _sync_releases(manual, report, errors)
         chapters = manual.chapters()
         stored = _stored_versions(chapters)
         chapter_ids = {}
@@ -87,24 +89,40 @@ def load_manual(
     return report
 
 
-def _sync_parts(manual):
+def _sync_parts(manual, report, errors):
+    """New parts are added; a stored part's title is never changed by loading, because every
+    version of its chapters, past ones included, shows it (content/README.md says how to
+    rename a part)."""
     parts = {}
     for record in manual.parts:
         part, created = Part.objects.get_or_create(
             number=record.number, defaults={"title": record.title}
         )
-        if not created and part.title != record.title:
-            part.title = record.title
-            part.save(update_fields=["title"])
+        if created:
+            report.parts_added.append(record.number)
+        elif part.title != record.title:
+            errors.append(
+                ContentError(
+                    "manual.yaml",
+                    0,
+                    f"part {record.number} is called '{part.title}', not '{record.title}': "
+                    "loading never renames a part, because every version of its chapters, past "
+                    "ones included, shows its title. Put the title back; to rename the part, see "
+                    "'Renaming a part' in the content folder's README.md",
+                    "part_title_changed",
+                )
+            )
         parts[record.number] = part
     parts.update({p.number: p for p in Part.objects.exclude(number__in=parts)})
     return parts
 
 
-def _sync_releases(manual):
+def _sync_releases(manual, report, errors):
+    """New releases are added; a stored release (published: its date and words were sent to
+    subscribers) never changes."""
     releases = {}
     for record in manual.releases:
-        release, _ = Release.objects.get_or_create(
+        release, created = Release.objects.get_or_create(
             name=record.name,
             defaults={
                 "effective_date": record.effective_date,
@@ -112,6 +130,29 @@ def _sync_releases(manual):
                 "published_at": timezone.now(),
             },
         )
+        if created:
+            report.releases_added.append(record.name)
+        else:
+            differs = [
+                what
+                for what, stored, in_file in (
+                    ("date", release.effective_date, record.effective_date),
+                    ("introduction", release.introduction, record.introduction),
+                )
+                if stored != in_file
+            ]
+            if differs:
+                errors.append(
+                    ContentError(
+                        "manual.yaml",
+                        0,
+                        f"release '{record.name}' is stored with another "
+                        f"{' and '.join(differs)} (date {release.effective_date.isoformat()}): "
+                        "a release never changes once stored; put the stored values back, or "
+                        "list the change as a new release",
+                        "release_changed",
+                    )
+                )
         releases[record.name] = release
     return releases
 

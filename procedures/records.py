@@ -8,14 +8,21 @@ comparison with a file. Each of those is a conversion here, driven by one table 
 
 import datetime
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from procedures.diffing import Side, diff_chapter
 from procedures.problems import Problem
 from procedures.rendering import Rendered, source_hash
+from procedures.source_checks import CONTROL
 
 NEW, UPDATED, MINOR, WITHDRAWN = "new", "updated", "minor", "withdrawn"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Front matter values that fit the database's columns: longer text or larger numbers are
+# problems in the file, never an error from the database halfway through a load.
+MAX_TEXT = {"chapter": 20, "slug": 120, "title": 300, "replaced_by": 120, "release": 200}
+MAX_NUMBER = 2**31
 
 
 @dataclass(frozen=True)
@@ -283,9 +290,16 @@ class VersionRecord:
                     )
                 continue
             if spec.kind == "text":
-                values[spec.attr] = str(raw).strip()
+                text = str(raw).strip()
+                if CONTROL.search(text):
+                    fail(spec.key, "control_character", f"'{spec.key}' holds a control character")
+                elif len(text) > MAX_TEXT.get(spec.key, len(text)):
+                    most = MAX_TEXT[spec.key]
+                    fail(spec.key, "too_long", f"'{spec.key}' is longer than {most} characters")
+                else:
+                    values[spec.attr] = text
             elif spec.kind == "int":
-                if not isinstance(raw, int) or isinstance(raw, bool):
+                if not isinstance(raw, int) or isinstance(raw, bool) or not 0 < raw < MAX_NUMBER:
                     fail(spec.key, "not_a_number", f"'{spec.key}' should be {spec.what}")
                 else:
                     values[spec.attr] = raw
@@ -293,7 +307,8 @@ class VersionRecord:
                 try:
                     values[spec.attr] = as_date(raw)
                 except (TypeError, ValueError, OverflowError):
-                    fail(spec.key, "not_a_date", f"'{raw}' is not a date; {spec.what}")
+                    shown = str(raw)[:40]
+                    fail(spec.key, "not_a_date", f"'{shown}' is not a date; {spec.what}")
             elif spec.kind == "bool":
                 if not isinstance(raw, bool):
                     fail(spec.key, "not_true_or_false", f"'{spec.key}' should be true or false")
@@ -310,11 +325,16 @@ class VersionRecord:
 
 
 def as_date(value) -> datetime.date:
+    """A date, or its YYYY-MM-DD text. Raises ValueError for anything else, including a day
+    that does not exist (2025-02-30)."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    return datetime.date.fromisoformat(str(value).strip())
+    text = str(value).strip()
+    if not ISO_DATE.match(text):
+        raise ValueError(f"{text!r} is not written YYYY-MM-DD")
+    return datetime.date.fromisoformat(text)
 
 
 def normalise_body(body: str) -> str:

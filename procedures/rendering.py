@@ -14,22 +14,19 @@ from dataclasses import dataclass, field
 
 import markdown
 import nh3
+from django.conf import settings
 from django.urls import reverse
 from django.utils.text import slugify
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from procedures import cross_links
+from procedures import source_checks as checks
+from procedures.cross_links import OutgoingLink
 from procedures.problems import Problem
+from procedures.source_checks import SAFE_URL_SCHEMES
 
-# [[slug]], [[slug|text]], [[slug#anchor]], [[slug#anchor|text]], [[#anchor]] (same chapter)
-CROSS_LINK = re.compile(r"\[\[\s*([^\]|#]*?)\s*(?:#\s*([^\]|]*?)\s*)?(?:\|\s*([^\]]*?)\s*)?\]\]")
-RAW_HTML_TAG = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
-AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]*>|<[^<>\s@]+@[^<>\s@]+>")
-UNSAFE_URL = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
-URL_IN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
-FENCE = re.compile(r"^\s*(```|~~~)")
-
-SAFE_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+__all__ = ["LinkTarget", "OutgoingLink", "Rendered", "Section", "render_markdown", "sanitise"]
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
@@ -102,13 +99,6 @@ class Section:
 
 
 @dataclass(frozen=True)
-class OutgoingLink:
-    slug: str
-    anchor: str
-    line: int
-
-
-@dataclass(frozen=True)
 class Rendered:
     html: str
     sections: tuple[Section, ...]
@@ -140,21 +130,38 @@ def render_markdown(
     targets: Mapping[str, LinkTarget] | None = None,
     slug: str = "",
     first_line: int = 1,
+    max_bytes: int | None = None,
 ) -> Rendered:
-    """Render a chapter body.
+    """Render a chapter body. Never raises: whatever the text, its problems are listed.
 
     `targets` maps slugs to the chapters cross-links may point at; None skips checking them
     (their links still render). `slug` is the chapter's own, for `[[#anchor]]` links.
     `first_line` is the file line the body starts on, so problems name the file's line.
+    `max_bytes` defaults to the MAX_VERSION_BYTES setting. A text past the size or nesting
+    limits is not rendered at all: its html is empty and its problems say why.
     """
-    problems = list(_source_problems(source, first_line))
+    source = checks.line_ends_normalised(source)
+    too_large = checks.size_problem(source, max_bytes or settings.MAX_VERSION_BYTES)
+    if too_large:
+        return _unrendered([too_large])
+    source, problems = checks.control_problems(source, first_line)
+    too_deep = checks.nesting_problems(source, first_line) or checks.paragraph_problems(
+        source, first_line
+    )
+    if too_deep:
+        return _unrendered(problems + too_deep)
+    problems.extend(checks.markup_problems(source, first_line))
     converter = _converter(targets or {}, slug)
-    raw_html = converter.convert(source)
+    try:
+        raw_html = converter.convert(source)
+    except RecursionError:  # nesting the line checks did not foresee
+        return _unrendered([*problems, _nested_too_deep(first_line)])
     clean_html = sanitise(raw_html)
     sections = _sections(clean_html)
     anchors = frozenset(s.anchor for s in sections if s.anchor)
-    problems.extend(_duplicate_anchor_problems(source, first_line))
-    links = tuple(_outgoing_links(source, first_line, slug))
+    problems.extend(checks.duplicate_anchor_problems(source, first_line, anchor_for))
+    links, link_problems = cross_links.scan(checks.lines_outside_code(source, first_line), slug)
+    problems.extend(link_problems)
     if targets is not None:
         problems.extend(_link_problems(links, targets, slug, anchors))
     if not source.strip():
@@ -171,113 +178,32 @@ def render_markdown(
     return Rendered(
         html=clean_html,
         sections=sections,
-        links=links,
+        links=tuple(links),
         text=text,
-        problems=tuple(sorted(problems, key=lambda p: p.line)),
+        problems=_in_order(problems),
     )
 
 
-def sanitise(fragment: str) -> str:
-    """Allow-list sanitising: whatever the markdown said, only these tags and attributes stay."""
-    return nh3.clean(
-        fragment,
-        tags=ALLOWED_TAGS,
-        clean_content_tags={"script", "style"},
-        attributes=ALLOWED_ATTRIBUTES,
-        allowed_classes=ALLOWED_CLASSES,
-        url_schemes=SAFE_URL_SCHEMES,
-        link_rel=None,
-        strip_comments=True,
+def _unrendered(problems):
+    return Rendered(html="", sections=(), links=(), text="", problems=_in_order(problems))
+
+
+def _in_order(problems):
+    return tuple(sorted(problems, key=lambda p: p.line or 0))
+
+
+def _nested_too_deep(line):
+    return Problem(
+        "too_deep",
+        "the text is nested too deeply to show",
+        f"keep lists, quotes and indentation to at most {checks.MAX_NESTING} levels",
+        "body",
+        line,
     )
-
-
-# --- source checks -------------------------------------------------------------------------
-
-
-def _lines_outside_code(source, first_line):
-    """Source lines with their file line numbers, skipping fenced code and inline code."""
-    in_fence = False
-    for offset, line in enumerate(source.splitlines()):
-        if FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        if not in_fence:
-            yield first_line + offset, re.sub(r"`[^`]*`", "", line)
-
-
-def _source_problems(source, first_line):
-    for number, line in _lines_outside_code(source, first_line):
-        without_autolinks = AUTOLINK.sub("", line)
-        tag = RAW_HTML_TAG.search(without_autolinks)
-        if tag:
-            yield Problem(
-                "raw_html",
-                f"raw HTML <{tag.group(1)}> is not allowed",
-                "write it in markdown "
-                "(use **bold**, lists, ## headings, [text](https://...) links)",
-                "body",
-                number,
-            )
-        if UNSAFE_URL.search(line):
-            for match in URL_IN_LINK.finditer(line):
-                url = match.group(1) or match.group(2) or ""
-                scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-                if scheme and scheme not in SAFE_URL_SCHEMES:
-                    yield Problem(
-                        "unsafe_link",
-                        f"link to a '{scheme}:' address is not allowed",
-                        "only https, http, mailto and tel links are",
-                        "body",
-                        number,
-                    )
-        if re.match(r"^#\s", line):
-            yield Problem(
-                "heading_level_1",
-                "a level-1 heading ('# ...') is not allowed in the body: the chapter title "
-                "is the page's heading",
-                "start sections at '## '",
-                "body",
-                number,
-            )
-
-
-def _duplicate_anchor_problems(source, first_line):
-    seen = {}
-    for number, line in _lines_outside_code(source, first_line):
-        heading = re.match(r"^(#{2,3})\s+(.*?)\s*(?:\{\s*#([^\s}]+)[^}]*\})?\s*#*\s*$", line)
-        if not heading:
-            continue
-        anchor = heading.group(3) or anchor_for(heading.group(2))
-        if anchor in seen:
-            yield Problem(
-                "duplicate_anchor",
-                f"section anchor '{anchor}' is already used on line {seen[anchor]}",
-                "give this heading its own {#anchor}",
-                "body",
-                number,
-            )
-        else:
-            seen[anchor] = number
-
-
-def _outgoing_links(source, first_line, own_slug):
-    for number, line in _lines_outside_code(source, first_line):
-        for match in CROSS_LINK.finditer(line):
-            slug = match.group(1).strip() or own_slug
-            yield OutgoingLink(slug=slug, anchor=(match.group(2) or "").strip(), line=number)
 
 
 def _link_problems(links, targets, own_slug, own_anchors):
     for link in links:
-        if not link.slug and not link.anchor:
-            yield Problem(
-                "empty_cross_link",
-                "a cross-link needs a chapter",
-                "write [[slug]] or [[slug#anchor]]",
-                "body",
-                link.line,
-            )
-            continue
         if link.slug == own_slug:  # includes [[#anchor]] when the chapter's slug is unknown
             anchors = own_anchors
         elif link.slug in targets:
@@ -303,30 +229,41 @@ def _link_problems(links, targets, own_slug, own_anchors):
             )
 
 
+def sanitise(fragment: str) -> str:
+    """Allow-list sanitising: whatever the markdown said, only these tags and attributes stay."""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=SAFE_URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
 # --- markdown extensions -------------------------------------------------------------------
 
 
 class CrossLinkProcessor(InlineProcessor):
     def __init__(self, targets, own_slug, md):
-        super().__init__(CROSS_LINK.pattern, md)
+        super().__init__(cross_links.ATTEMPT.pattern, md)
         self.targets = targets
         self.own_slug = own_slug
 
     def handleMatch(self, m, data):  # noqa: N802 (Python-Markdown's API)
-        slug = m.group(1).strip() or self.own_slug
-        anchor = (m.group(2) or "").strip()
-        text = (m.group(3) or "").strip()
-        target = self.targets.get(slug)
-        if not text:
-            text = target.title if target else slug.replace("-", " ").capitalize()
-        if not slug and not anchor:
-            element = etree.Element("span")
-            element.text = text
-            return element, m.start(0), m.end(0)
+        link = cross_links.parse(m.group(1), self.own_slug)
+        if link is None or not (link.slug or link.anchor):
+            return None, None, None  # not a link: it stays as the text that was written
+        target = self.targets.get(link.slug)
+        fallback = (link.slug or link.anchor).replace("-", " ").capitalize()
+        text = link.text or (target.title if target else fallback)
         element = etree.Element("a")
         # [[#anchor]] in a text whose chapter is not known yet (the editor's live preview)
         # still points at the section on the same page.
-        element.set("href", chapter_url(slug, anchor) if slug else f"#{anchor}")
+        href = chapter_url(link.slug, link.anchor) if link.slug else f"#{link.anchor}"
+        element.set("href", href)
         element.set("class", "govuk-link app-cross-link")
         element.text = text
         return element, m.start(0), m.end(0)

@@ -83,11 +83,11 @@ def test_version_gap_is_refused(manual):
     assert problems_of(manual) == [("chapters/bullying/v3.md", 6, "version_gap")]
 
 
-def test_duplicate_version_is_refused(manual):
+def test_a_copy_of_a_version_is_not_read_as_another_version(manual):
     manual.chapter("bullying", "Text.\n")
     copy = manual.root / "chapters" / "bullying" / "v1-copy.md"
     copy.write_text((manual.root / "chapters" / "bullying" / "v1.md").read_text())
-    assert "duplicate_version" in [code for _, _, code in problems_of(manual)]
+    assert problems_of(manual) == [("chapters/bullying/v1-copy.md", 0, "unexpected_file")]
 
 
 def test_later_version_cannot_take_effect_earlier(manual):
@@ -175,3 +175,82 @@ def test_the_sample_manual_is_valid():
         assert anchor in anchors
     assert "victim-blaming" not in online_safety[0].rendered.anchors
     assert online_safety[-1].effective_date == datetime.date(2024, 6, 21)
+
+
+# --- only the documented files are read (issue 8, problem 5) -------------------------------
+
+
+def test_a_stray_markdown_file_is_reported_not_loaded_as_a_chapter(manual):
+    path = manual.chapter("bullying", "Text.\n")
+    (manual.root / "notes").mkdir()
+    (manual.root / "notes" / "x.md").write_text(path.read_text())
+    (manual.root / "chapters" / "bullying" / "..v2.md").write_text(path.read_text())
+    (manual.root / "chapters" / "bullying" / "v2.txt").write_text("Text.\n")
+    (manual.root / "chapters" / "bullying" / "README.md").write_text("Notes.\n")
+    (manual.root / "chapters" / "Bad Name").mkdir()
+    (manual.root / "todo.txt").write_text("x\n")
+    assert problems_of(manual) == [
+        ("chapters/Bad Name/", 0, "unexpected_folder"),
+        ("chapters/bullying/..v2.md", 0, "unexpected_file"),
+        ("chapters/bullying/README.md", 0, "unexpected_file"),
+        ("chapters/bullying/v2.txt", 0, "unexpected_file"),
+        ("notes/", 0, "unexpected_folder"),
+        ("todo.txt", 0, "unexpected_file"),
+    ]
+
+
+def test_the_documented_files_and_version_control_files_are_accepted(manual):
+    manual.chapter("bullying", "Text.\n")
+    (manual.root / "README.md").write_text("About the manual.\n")
+    (manual.root / "synonyms.txt").write_text("cse = child sexual exploitation\n")
+    (manual.root / ".git").mkdir()
+    (manual.root / ".gitignore").write_text("*.swp\n")
+    assert [v.slug for v in manual.read().versions] == ["bullying"]
+
+
+def test_a_link_to_a_file_outside_the_tree_is_refused(manual, tmp_path):
+    path = manual.chapter("bullying", "Text.\n")
+    outside = tmp_path / "secret.md"
+    outside.write_text(path.read_text().replace("version: 1", "version: 2"))
+    (path.parent / "v2.md").symlink_to(outside)
+    (manual.root / "chapters" / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    assert problems_of(manual) == [
+        ("chapters/bullying/v2.md", 0, "symlink_outside"),
+        ("chapters/elsewhere", 0, "symlink_outside"),
+    ]
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(manual, settings):
+    settings.MAX_VERSION_BYTES = 2000
+    manual.chapter("bullying", "Text.\n\n" + "Words words words.\n" * 200)
+    manual.chapter("referrals", "Short.\n", number="1.1")
+    assert problems_of(manual) == [("chapters/bullying/v1.md", 0, "file_too_large")]
+
+
+def test_an_impossible_date_is_a_problem_on_its_line(manual):
+    path = manual.chapter("bullying", "Text.\n")
+    path.write_text(path.read_text().replace("2024-01-01", "2025-02-30"), encoding="utf-8")
+    assert problems_of(manual) == [("chapters/bullying/v1.md", 7, "not_a_date")]
+    (message,) = errors_of(manual)
+    assert "'2025-02-30' is not a date" in message
+
+
+@pytest.mark.parametrize("where", ['title: "Bull\x00ying"', "Te\x00xt."])
+def test_a_nul_byte_is_a_problem_on_its_line(manual, where):
+    path = manual.chapter("bullying", "Text.\n")
+    text = path.read_text()
+    path.write_text(text.replace(where.replace("\x00", ""), where), encoding="utf-8")
+    ((shown, line, code),) = problems_of(manual)
+    assert (shown, code) == ("chapters/bullying/v1.md", "control_character")
+    assert line == (4 if "title" in where else 11)
+
+
+def test_values_the_database_cannot_hold_are_problems_in_the_file(manual):
+    path = manual.chapter("bullying", "Text.\n", title="T" * 301)
+    text = path.read_text().replace("version: 1", "version: 99999999999")
+    path.write_text(text.replace("summary: ", 'withdrawn_reason: "a\\0b"\nsummary: '))
+    assert sorted(code for _, _, code in problems_of(manual)) == [
+        "control_character",
+        "not_a_number",
+        "too_long",
+    ]

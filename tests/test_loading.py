@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from procedures.models import Chapter, ChapterVersion, Link, Section
+from procedures.models import Chapter, ChapterVersion, Link, Part, Release, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +94,56 @@ def test_the_sample_manual_loads_and_reloads(sample_manual, capsys):
     assert ChapterVersion.objects.filter(chapter__slug="online-safety").count() == 2
     call_command("load_content")
     assert "Nothing to do" in capsys.readouterr().out
+
+
+# --- manual.yaml changes are reported, never applied silently (issue 8, problem 5) ---------
+
+
+def test_a_changed_part_title_is_refused_and_past_versions_keep_theirs(manual, capsys):
+    manual.chapter("bullying", "Text.\n")
+    load(manual)
+    manual.parts[2] = "Concerns about children"
+    manual._write_manual_file()
+    with pytest.raises(CommandError) as caught:
+        load(manual)
+    assert "part 2 is called 'Child protection concerns', not 'Concerns about children'" in str(
+        caught.value
+    )
+    assert "Renaming a part" in str(caught.value)
+    assert Part.objects.get(number=2).title == "Child protection concerns"
+
+
+def test_a_new_part_is_added_and_said(manual, capsys):
+    manual.chapter("bullying", "Text.\n")
+    load(manual)
+    manual.parts[3] = "Specific circumstances"
+    manual._write_manual_file()
+    out = load(manual, capsys)
+    assert "added part(s) 3" in out and "Nothing to do" not in out
+    assert Part.objects.get(number=3).title == "Specific circumstances"
+
+
+RELEASE = '\nreleases:\n  - name: "June update"\n    date: {date}\n    introduction: "{words}"\n'
+
+
+def test_a_changed_release_is_refused(manual):
+    manual.chapter("bullying", "Text.\n")
+    manual_file = manual.root / "manual.yaml"
+    listing = manual_file.read_text()
+    manual_file.write_text(listing + RELEASE.format(date="2024-06-21", words="Victim blaming."))
+    load(manual)
+    manual_file.write_text(listing + RELEASE.format(date="2024-07-01", words="Victim blaming."))
+    with pytest.raises(CommandError) as caught:
+        load(manual)
+    assert "release 'June update' is stored with another date" in str(caught.value)
+    assert Release.objects.get().effective_date == datetime.date(2024, 6, 21)
+
+
+def test_an_impossible_release_date_is_a_problem_not_a_traceback(manual):
+    manual.chapter("bullying", "Text.\n")
+    manual_file = manual.root / "manual.yaml"
+    manual_file.write_text(manual_file.read_text() + RELEASE.format(date="2025-02-30", words="x"))
+    with pytest.raises(CommandError) as caught:
+        load(manual)
+    assert "manual.yaml, line 8: each release needs" in str(caught.value)
+    assert "'2025-02-30'" in str(caught.value)

@@ -1,3 +1,5 @@
+import pytest
+
 from procedures.rendering import LinkTarget, render_markdown
 
 TARGETS = {
@@ -108,3 +110,114 @@ def test_same_chapter_link_works_before_the_chapter_has_a_slug():
     assert rendered.problems == ()
     missing = render_markdown("See [[#nowhere]].\n", targets={})
     assert [p.code for p in missing.problems] == ["unknown_section"]
+
+
+# --- text the renderer must survive (issue 8, problem 4) -----------------------------------
+
+MALFORMED_CROSS_LINKS = [
+    "[[child protection plans]]",
+    "[[a b]]",
+    "[[a/b]]",
+    "[[[referrals]]]",
+    "[[Bullying]]",
+    "[[]]",
+    "[[|just words]]",
+    "[[bullying#two words]]",
+    '[[bullying#x"onmouseover=alert(1)]]',
+    "[[../admin]]",
+    "[[bullying?x=1]]",
+]
+
+
+@pytest.mark.parametrize("written", MALFORMED_CROSS_LINKS)
+def test_a_malformed_cross_link_is_a_problem_on_its_line_and_stays_plain_text(written):
+    rendered = render_markdown(f"Intro.\n\nSee {written} here.\n", targets=TARGETS, first_line=7)
+    assert [(p.line, p.code) for p in rendered.problems] == [(9, "bad_cross_link")]
+    assert "app-cross-link" not in rendered.html
+    assert rendered.links == ()
+    assert "See [[" in rendered.html or "See [[[" in rendered.html  # the words as written
+
+
+def test_a_malformed_cross_link_suggests_the_address_it_probably_meant():
+    (problem,) = render_markdown("[[child protection plans]]\n").problems
+    assert "[[child-protection-plans]]" in problem.message
+
+
+@pytest.mark.parametrize("written", ["[[bullying for more.", "[[bullying|text [with] brackets]]"])
+def test_a_cross_link_left_open_is_a_problem(written):
+    rendered = render_markdown(f"See {written}\n", targets=TARGETS)
+    assert [(p.line, p.code) for p in rendered.problems] == [(1, "unclosed_cross_link")]
+
+
+def test_a_paragraph_markdown_cannot_read_in_bounded_time_is_a_problem():
+    for source in ["[" * 301, "x" * 20_001, "Fine.\n\n" + "[a] " * 400]:
+        rendered = render_markdown(source)
+        assert [p.code for p in rendered.problems] == ["paragraph_too_long"]
+        assert rendered.html == ""
+    assert render_markdown("Fine.\n\n" + "[a] " * 400).problems[0].line == 3
+
+
+def test_well_formed_links_beside_a_malformed_one_still_work():
+    rendered = render_markdown("[[a b]] and [[bullying]]\n", targets=TARGETS)
+    assert [p.code for p in rendered.problems] == ["bad_cross_link"]
+    assert 'href="/chapters/bullying/">Bullying</a>' in rendered.html
+
+
+def nested_list(depth, indent="    "):
+    return "".join(f"{indent * level}- item {level}\n" for level in range(depth))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        nested_list(1000, indent="\t"),  # took over 10 s, then a RecursionError
+        nested_list(22),
+        "> " * 1000 + "deep\n",
+        ">" * 3000 + "deep\n",
+        "- " * 500 + "deep\n",
+        "Intro.\n\n" + "1. " * 30 + "deep\n",
+    ],
+    ids=["list-1000-tabs", "list-22", "quote-1000", "quote-3000", "markers-500", "numbers-30"],
+)
+def test_text_nested_past_the_limit_is_a_problem_and_is_not_rendered(source):
+    rendered = render_markdown(source, first_line=11)
+    (problem,) = rendered.problems
+    assert problem.code == "too_deep" and problem.line >= 11
+    assert rendered.html == "" and rendered.sections == ()
+
+
+def test_nesting_a_manual_uses_renders():
+    rendered = render_markdown(nested_list(5) + "\n> quote\n>\n> > reply\n\n- - -\n")
+    assert rendered.problems == ()
+    assert rendered.html.count("<ul") == 5 and "<hr" in rendered.html
+
+
+def test_text_past_the_size_limit_is_refused_before_rendering(settings):
+    settings.MAX_VERSION_BYTES = 1000
+    rendered = render_markdown("word " * 201)
+    assert [p.code for p in rendered.problems] == ["too_large"]
+    assert rendered.html == ""
+    assert "at most 1 KB" in rendered.problems[0].message
+    assert render_markdown("word " * 199).problems == ()
+    assert [p.code for p in render_markdown("x" * 50, max_bytes=10).problems] == ["too_large"]
+
+
+def test_the_size_limit_is_one_megabyte_by_default(settings):
+    assert settings.MAX_VERSION_BYTES == 1024 * 1024
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x02", "\x03", "\x1b", "\x7f", "\x85", "\ufffe"])
+def test_control_characters_are_a_problem_with_their_line_and_never_reach_the_page(character):
+    rendered = render_markdown(f"Fine.\n\nBad{character}here.\n", first_line=4)
+    assert [(p.line, p.code) for p in rendered.problems] == [(6, "control_character")]
+    assert character not in rendered.html
+    assert "Badhere." in rendered.html
+
+
+def test_problem_lines_count_only_line_feeds():
+    # Vertical tab and form feed are not line breaks in a file; line numbers stay the file's.
+    rendered = render_markdown("One\x0bstill one.\n\n## Two {#a}\n\n## Three {#a}\n")
+    assert [(p.line, p.code) for p in rendered.problems] == [
+        (1, "control_character"),
+        (5, "duplicate_anchor"),
+    ]

@@ -10,7 +10,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+
 from procedures.content.errors import ContentError, ContentInvalid
+from procedures.content.layout import chapter_files
 from procedures.content.manual_file import (
     PartRecord,
     ReleaseRecord,
@@ -57,14 +60,13 @@ def read_manual(
     errors = []
     if not root.is_dir():
         raise ContentInvalid([ContentError(str(root), 0, "no such content folder", "no_folder")])
-    title, parts, releases = read_manual_file(root, errors)
-    former_slugs = read_former_slugs(root, errors)
-    files = sorted(
-        path for path in root.rglob("*.md") if path.name.lower() != "readme.md" and path.is_file()
-    )
+    max_bytes = settings.MAX_VERSION_BYTES
+    files = chapter_files(root, errors)
+    title, parts, releases = read_manual_file(root, errors, max_bytes=max_bytes)
+    former_slugs = read_former_slugs(root, errors, max_bytes=max_bytes)
     versions = []
     for index, path in enumerate(files, start=1):
-        record = read_version_file(path, root, errors)
+        record = read_version_file(path, root, errors, max_bytes=max_bytes)
         if record is not None:
             versions.append(record)
         if progress:

@@ -21,7 +21,8 @@ class ContentError:
     code: str = field(default="", compare=False)
 
     def __str__(self):
-        return f"{self.path}, line {self.line}: {self.message}"
+        where = f"{self.path}, line {self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
 
     @classmethod
     def of(cls, problem, record):

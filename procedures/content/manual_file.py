@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import yaml
 
 from procedures.content.errors import ContentError
-from procedures.content.source_text import decode, key_line, yaml_line, yaml_problem
+from procedures.content.source_text import decode, key_line, load_yaml, yaml_line, yaml_problem
 from procedures.records import as_date
 from procedures.rules import SLUG
 
@@ -24,7 +24,7 @@ class ReleaseRecord:
     introduction: str = ""
 
 
-def read_manual_file(root, errors):
+def read_manual_file(root, errors, *, max_bytes):
     path = root / "manual.yaml"
     shown = "manual.yaml"
     if not path.is_file():
@@ -32,11 +32,11 @@ def read_manual_file(root, errors):
             ContentError(shown, 0, "missing: the manual's title and its parts", "no_manual_file")
         )
         return "", {}, {}
-    text = decode(path, shown, errors)
+    text = decode(path, shown, errors, max_bytes=max_bytes)
     if text is None:
         return "", {}, {}
     try:
-        data = yaml.safe_load(text) or {}
+        data = load_yaml(text) or {}
     except yaml.YAMLError as error:
         errors.append(
             ContentError(
@@ -49,15 +49,33 @@ def read_manual_file(root, errors):
             ContentError(shown, 1, "should be a mapping with 'title' and 'parts'", "bad_manual")
         )
         return "", {}, {}
+    for key in ("parts", "releases"):
+        if not isinstance(data.get(key) or [], list):
+            errors.append(
+                ContentError(
+                    shown, key_line(text, key) or 1, f"'{key}' should be a list", "bad_manual"
+                )
+            )
+            return "", {}, {}
     parts = {}
     for item in data.get("parts") or []:
         number = item.get("number") if isinstance(item, dict) else None
         part_title = item.get("title") if isinstance(item, dict) else None
         line = key_line(text, "- number", str(number)) or 1
-        if not isinstance(number, int) or isinstance(number, bool) or not part_title:
+        if (
+            not isinstance(number, int)
+            or isinstance(number, bool)
+            or not 0 < number < 10000
+            or not part_title
+            or len(str(part_title).strip()) > 200
+        ):
             errors.append(
                 ContentError(
-                    shown, line, "each part needs a whole 'number' and a 'title'", "bad_part"
+                    shown,
+                    line,
+                    "each part needs a whole 'number' (1 to 9999) and a 'title' "
+                    "(at most 200 characters)",
+                    "bad_part",
                 )
             )
         elif number in parts:
@@ -70,18 +88,24 @@ def read_manual_file(root, errors):
         errors.append(ContentError(shown, 1, "list at least one part under 'parts'", "no_parts"))
     releases = {}
     for item in data.get("releases") or []:
+        name = str(item.get("name") or "").strip() if isinstance(item, dict) else ""
+        line = (key_line(text, "- name", name) if name else 0) or key_line(text, "releases") or 1
         try:
             release = ReleaseRecord(
-                name=str(item["name"]).strip(),
+                name=name,
                 effective_date=as_date(item["date"]),
                 introduction=str(item.get("introduction") or "").strip(),
             )
+            if not name or len(name) > 200:
+                raise ValueError("a release needs a name of at most 200 characters")
         except (KeyError, TypeError, ValueError, OverflowError):
+            date = str(item.get("date"))[:40] if isinstance(item, dict) else ""
             errors.append(
                 ContentError(
                     shown,
-                    key_line(text, "releases") or 1,
-                    "each release needs a 'name' and a 'date' (YYYY-MM-DD)",
+                    line,
+                    "each release needs a 'name' (at most 200 characters) and a 'date' that "
+                    f"exists, written YYYY-MM-DD{f' (not {date!r})' if date else ''}",
                     "bad_release",
                 )
             )
@@ -90,15 +114,17 @@ def read_manual_file(root, errors):
     return str(data.get("title") or "").strip(), parts, releases
 
 
-def read_former_slugs(root, errors):
+def read_former_slugs(root, errors, *, max_bytes):
     """manual.yaml's optional `former_slugs:` mapping, written by export_content when chapters
     were renamed in the admin: `current-slug: [old-slug, ...]`."""
     path = root / "manual.yaml"
+    text = decode(path, "manual.yaml", [], max_bytes=max_bytes) if path.is_file() else None
+    if text is None:
+        return {}  # read_manual_file reports why
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        data = yaml.safe_load(text) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}  # _read_manual_file reports these
+        data = load_yaml(text) or {}
+    except yaml.YAMLError:
+        return {}
     if not isinstance(data, dict) or not data.get("former_slugs"):
         return {}
     mapping = data["former_slugs"]

@@ -3,7 +3,26 @@ look."""
 
 import re
 
+import yaml
+
 from procedures.content.errors import ContentError
+from procedures.source_checks import CONTROL
+
+
+class ContentLoader(yaml.SafeLoader):
+    """YAML as the content files use it, with dates left as text: YAML's own date parsing
+    raises a bare ValueError for a day that does not exist (2025-02-30), and the readers
+    check each date field themselves, naming its line."""
+
+
+ContentLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
+
+def load_yaml(text):
+    """Parse content YAML; raises yaml.YAMLError (with a mark when it can point at a line)."""
+    return yaml.load(text, Loader=ContentLoader)  # noqa: S506 (a safe loader)
 
 
 def key_line(text, key, value=None):
@@ -26,10 +45,24 @@ def yaml_problem(error):
     return getattr(error, "problem", None) or str(error).splitlines()[0]
 
 
-def decode(path, shown, errors):
-    raw = path.read_bytes()
+def decode(path, shown, errors, *, max_bytes):
+    """The file's text, or None after reporting why it cannot be used: larger than
+    `max_bytes` (found without reading it whole), not UTF-8, or holding control characters."""
+    with open(path, "rb") as file:
+        raw = file.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        errors.append(
+            ContentError(
+                shown,
+                0,
+                f"the file is larger than {max_bytes // 1024} KB, the most a content file may "
+                "be (MAX_VERSION_BYTES); split the chapter into smaller chapters",
+                "file_too_large",
+            )
+        )
+        return None
     try:
-        return raw.decode("utf-8").removeprefix("\ufeff")
+        text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         errors.append(
@@ -41,3 +74,19 @@ def decode(path, shown, errors):
             )
         )
         return None
+    found = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        character = CONTROL.search(line)
+        if character:
+            found = True
+            errors.append(
+                ContentError(
+                    shown,
+                    number,
+                    f"an invisible control character (U+{ord(character.group()):04X}) is on "
+                    "this line; delete it (it often comes with text pasted from another "
+                    "program)",
+                    "control_character",
+                )
+            )
+    return None if found else text

@@ -5,13 +5,13 @@ import re
 import yaml
 
 from procedures.content.errors import ContentError
-from procedures.content.source_text import decode, key_line, yaml_line, yaml_problem
+from procedures.content.source_text import decode, key_line, load_yaml, yaml_line, yaml_problem
 from procedures.records import FIELDS_BY_KEY, VersionRecord
 
 
-def read_version_file(path, root, errors):
+def read_version_file(path, root, errors, *, max_bytes):
     shown = path.relative_to(root).as_posix()
-    text = decode(path, shown, errors)
+    text = decode(path, shown, errors, max_bytes=max_bytes)
     if text is None:
         return None
     text = text.replace("\r\n", "\n")
@@ -40,7 +40,7 @@ def read_version_file(path, root, errors):
         return None
     front = "\n".join(lines[1:closing])
     try:
-        meta = yaml.safe_load(front) or {}
+        meta = load_yaml(front) or {}
     except yaml.YAMLError as error:
         errors.append(
             ContentError(

@@ -54,6 +54,10 @@ class Command(BaseCommand):
                     parts.append(f"{len(outcome['unchanged'])} unchanged")
                 self.stdout.write(f"  {slug}: {'; '.join(parts)}")
         chapters = len(report.by_chapter())
+        if report.parts_added:
+            self.stdout.write(f"  added part(s) {', '.join(map(str, report.parts_added))}")
+        if report.releases_added:
+            self.stdout.write(f"  added release(s): {', '.join(report.releases_added)}")
         if report.changed_anything:
             self.stdout.write(
                 self.style.SUCCESS(

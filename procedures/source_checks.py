@@ -1,0 +1,198 @@
+"""What is wrong with a chapter's markdown source, found by reading its lines.
+
+The limits (size, nesting, control characters) are checked before markdown runs: a text past
+them is never rendered, because markdown's time grows much faster than the text (a list
+nested 1,000 deep took over ten seconds, 3,000 deep did not finish).
+"""
+
+import re
+
+from procedures.problems import Problem
+
+FENCE = re.compile(r"^\s*(```|~~~)")
+RAW_HTML_TAG = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
+AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]*>|<[^<>\s@]+@[^<>\s@]+>")
+UNSAFE_URL = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
+URL_IN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+SAFE_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# C0 and C1 control characters other than tab and line ends, lone surrogates and
+# non-characters: invisible, refused by PostgreSQL (NUL), or used by markdown internally.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Lists, quotes and indented blocks nest this deep at most; a manual needs three or four.
+MAX_NESTING = 20
+MAX_PARAGRAPH = 20_000
+MAX_BRACKETS = 300
+NESTING_MARKER = re.compile(r"(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))[ \t]*")
+RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+
+
+def line_ends_normalised(source: str) -> str:
+    return source.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def size_problem(source: str, max_bytes: int) -> Problem | None:
+    size = len(source.encode("utf-8", "surrogatepass"))
+    if size <= max_bytes:
+        return None
+    return Problem(
+        "too_large",
+        f"the chapter text is {_size(size)}; a version may be at most {_size(max_bytes)}",
+        "split the chapter into smaller chapters",
+        "body",
+    )
+
+
+def control_problems(source: str, first_line: int):
+    """One problem per line holding invisible control characters; the text without them."""
+    problems = []
+    if CONTROL.search(source):
+        for offset, line in enumerate(source.split("\n")):
+            found = CONTROL.search(line)
+            if found:
+                problems.append(
+                    Problem(
+                        "control_character",
+                        f"an invisible control character (U+{ord(found.group()):04X}) is in "
+                        "the text",
+                        "delete it (it often comes with text pasted from another program)",
+                        "body",
+                        first_line + offset,
+                    )
+                )
+        source = CONTROL.sub("", source)
+    return source, problems
+
+
+def paragraph_problems(source: str, first_line: int):
+    """Paragraphs too long, or with too many '[', for markdown to read in bounded time (it
+    looks for the end of every bracket to the end of its paragraph)."""
+    line = first_line
+    for block in source.split("\n\n"):
+        if len(block) > MAX_PARAGRAPH or block.count("[") > MAX_BRACKETS:
+            return [
+                Problem(
+                    "paragraph_too_long",
+                    f"the paragraph starting on this line is longer than {MAX_PARAGRAPH} "
+                    f"characters or holds more than {MAX_BRACKETS} '['",
+                    "split it into shorter paragraphs",
+                    "body",
+                    line + len(block) - len(block.lstrip("\n")),
+                )
+            ]
+        line += block.count("\n") + 2
+    return []
+
+
+def nesting_problems(source: str, first_line: int):
+    """The first line nested past the limit (the lines after it usually are too)."""
+    too_deep = [
+        (number, depth)
+        for number, line in lines_outside_code(source, first_line)
+        if (depth := nesting_of(line)) > MAX_NESTING
+    ]
+    if not too_deep:
+        return []
+    number, depth = too_deep[0]
+    more = f" (and {len(too_deep) - 1} more lines)" if len(too_deep) > 1 else ""
+    return [
+        Problem(
+            "too_deep",
+            f"this line is nested more than {MAX_NESTING} levels deep (lists, quotes or "
+            f"indentation){more}",
+            "remove the extra indentation, '>' or list markers",
+            "body",
+            number,
+        )
+    ]
+
+
+def nesting_of(line: str) -> int:
+    """How many blocks a line opens: four columns of indentation each, and each list or
+    quote marker at its start (`> > - 1. text` is four)."""
+    stripped = line.lstrip(" \t")
+    indent = line[: len(line) - len(stripped)].expandtabs(4)
+    depth = len(indent) // 4
+    if RULE.match(stripped):
+        return depth
+    position = 0
+    while depth <= MAX_NESTING:
+        marker = NESTING_MARKER.match(stripped, position)
+        if marker is None:
+            break
+        depth += 1
+        position = marker.end()
+    return depth
+
+
+def lines_outside_code(source, first_line):
+    """Source lines with their line numbers, skipping fenced code and inline code."""
+    in_fence = False
+    for offset, line in enumerate(source.split("\n")):
+        if FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if not in_fence:
+            yield first_line + offset, re.sub(r"`[^`]*`", "", line)
+
+
+def markup_problems(source, first_line):
+    """Raw HTML, unsafe link addresses and level-1 headings."""
+    for number, line in lines_outside_code(source, first_line):
+        without_autolinks = AUTOLINK.sub("", line)
+        tag = RAW_HTML_TAG.search(without_autolinks)
+        if tag:
+            yield Problem(
+                "raw_html",
+                f"raw HTML <{tag.group(1)}> is not allowed",
+                "write it in markdown "
+                "(use **bold**, lists, ## headings, [text](https://...) links)",
+                "body",
+                number,
+            )
+        if UNSAFE_URL.search(line):
+            for match in URL_IN_LINK.finditer(line):
+                url = match.group(1) or match.group(2) or ""
+                scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+                if scheme and scheme not in SAFE_URL_SCHEMES:
+                    yield Problem(
+                        "unsafe_link",
+                        f"link to a '{scheme}:' address is not allowed",
+                        "only https, http, mailto and tel links are",
+                        "body",
+                        number,
+                    )
+        if re.match(r"^#\s", line):
+            yield Problem(
+                "heading_level_1",
+                "a level-1 heading ('# ...') is not allowed in the body: the chapter title "
+                "is the page's heading",
+                "start sections at '## '",
+                "body",
+                number,
+            )
+
+
+def duplicate_anchor_problems(source, first_line, anchor_for):
+    seen = {}
+    for number, line in lines_outside_code(source, first_line):
+        heading = re.match(r"^(#{2,3})\s+(.*?)\s*(?:\{\s*#([^\s}]+)[^}]*\})?\s*#*\s*$", line)
+        if not heading:
+            continue
+        anchor = heading.group(3) or anchor_for(heading.group(2))
+        if anchor in seen:
+            yield Problem(
+                "duplicate_anchor",
+                f"section anchor '{anchor}' is already used on line {seen[anchor]}",
+                "give this heading its own {#anchor}",
+                "body",
+                number,
+            )
+        else:
+            seen[anchor] = number
+
+
+def _size(size):
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
