@@ -16,8 +16,8 @@ from procedures.problems import Problem
 # length is bounded, so a line of thousands of `[` is scanned in linear time.
 ATTEMPT = re.compile(r"\[\[([^\n\]]{0,300})\]\]")
 PARTS = re.compile(r"\s*([^|#]*?)\s*(?:#\s*([^|]*?)\s*)?(?:\|\s*(.*?)\s*)?")
-# Chapter addresses are lowercase words joined by hyphens (as procedures.rules.SLUG says),
-# so every well-formed link has an address the portal can build.
+# Chapter addresses are lowercase words joined by hyphens: the one definition, which the
+# version rules use too, so every well-formed link has an address the portal can build.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ANCHOR = re.compile(r"^[A-Za-z0-9_-]+$")
 

@@ -9,11 +9,11 @@ import datetime
 import re
 from collections.abc import Container, Mapping
 
+from procedures.cross_links import SLUG
 from procedures.problems import Problem
 from procedures.records import VersionRecord
 from procedures.rendering import LinkTarget, Rendered, render_markdown
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CHAPTER_NUMBER = re.compile(r"^\d+(?:\.\d+)*$")
 
 

@@ -22,6 +22,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from procedures.content import ContentInvalid
 from procedures.models import Part
 from tests.publishing.helpers import publish
 
@@ -121,11 +122,14 @@ def test_a_part_title_change_shows_at_once(shared_cache, small_manual):
     part.title = "Concerns about a child"
     part.save()  # as the admin saves it
     assert all("2 Concerns about a child" in page for page in both_workers("/"))
-    # ...and when the manual's file renames it and the manual is loaded again.
+    # A title changed in the manual's file instead is refused (content/README.md says how to
+    # rename a part), and the pages keep what the admin set.
     small_manual.parts[2] = "Child protection"
     small_manual._write_manual_file()
-    small_manual.load()
-    assert all("2 Child protection</h2>" in page for page in both_workers("/"))
+    with pytest.raises(ContentInvalid) as refused:
+        small_manual.load()
+    assert "part_title_changed" in refused.value.codes
+    assert all("2 Concerns about a child" in page for page in both_workers("/"))
 
 
 def test_a_conditional_request_gets_304_until_the_manual_changes(
