@@ -50,10 +50,14 @@ def load_manual(
         releases = _sync_releases(manual, report, errors)
         chapters = manual.chapters()
         stored = _stored_versions(chapters)
+        aliases = {
+            alias.slug: alias
+            for alias in ChapterSlug.objects.select_related("chapter").filter(slug__in=chapters)
+        }
         chapter_ids = {}
         pending = []  # links and related chapters need every chapter to exist first
         for index, (slug, versions) in enumerate(chapters.items(), start=1):
-            chapter = _chapter_for(slug, errors, versions[0])
+            chapter = _chapter_for(slug, aliases.get(slug), errors, versions[0])
             if chapter is None:
                 continue
             chapter_ids[slug] = chapter
@@ -167,8 +171,7 @@ def _stored_versions(chapters):
     return stored
 
 
-def _chapter_for(slug, errors, first_record: VersionRecord):
-    alias = ChapterSlug.objects.select_related("chapter").filter(slug=slug).first()
+def _chapter_for(slug, alias, errors, first_record: VersionRecord):
     if alias is not None:
         if alias.chapter.slug != slug:
             errors.append(

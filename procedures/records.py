@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from procedures.diffing import Side, diff_chapter
 from procedures.problems import Problem
@@ -124,7 +125,7 @@ class VersionRecord:
             values[spec.key] = value
         return values
 
-    @property
+    @cached_property
     def source_hash(self):
         """Identity of the version's text and metadata, independent of file formatting."""
         values = self.front_matter_values()

@@ -111,6 +111,13 @@ def _current_of(chapters, on):
     )
 
 
+def stored_hashes() -> dict[tuple[str, int], str]:
+    """(chapter slug, version number) -> source hash of every stored version: what the loader
+    compares a content tree with before rendering anything."""
+    versions = ChapterVersion.objects.values_list("chapter__slug", "number", "source_hash")
+    return {(slug, number): digest for slug, number, digest in versions}
+
+
 def link_targets(slugs=None) -> dict[str, LinkTarget]:
     """What cross-links may point at: each chapter's latest version, with its anchors, under
     its current slug and every former one. With `slugs`, only the chapters those name (a slug

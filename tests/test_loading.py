@@ -147,3 +147,19 @@ def test_an_impossible_release_date_is_a_problem_not_a_traceback(manual):
         load(manual)
     assert "manual.yaml, line 8: each release needs" in str(caught.value)
     assert "'2025-02-30'" in str(caught.value)
+
+
+def test_loading_an_unchanged_tree_renders_nothing(db, monkeypatch):
+    from django.core.management import call_command
+
+    from procedures.content import tree
+    from tests.conftest import SAMPLE_CONTENT
+
+    call_command("load_content", str(SAMPLE_CONTENT), verbosity=0)
+    rendered = []
+    real = tree.render_markdown
+    monkeypatch.setattr(
+        tree, "render_markdown", lambda *a, **k: rendered.append(1) or real(*a, **k)
+    )
+    call_command("load_content", str(SAMPLE_CONTENT), verbosity=0)
+    assert rendered == []

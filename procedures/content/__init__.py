@@ -48,13 +48,16 @@ class Manual:
 def read_manual(
     root: Path,
     *,
-    known_targets: Mapping[str, LinkTarget] | None = None,
+    known_targets: Mapping[str, LinkTarget] | Callable[[], Mapping] | None = None,
+    stored: Mapping[tuple[str, int], str] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Manual:
     """Read and validate a content tree. Raises ContentInvalid listing every problem.
 
     `known_targets` are chapters stored already (e.g. published in the admin) that the
-    files may link to without containing them.
+    files may link to without containing them (or a function returning them, asked only when
+    something needs checking). `stored` maps (slug, number) to the source hash of each
+    version stored already: those are not rendered again (see content.tree.check_versions).
     """
     root = Path(root)
     errors = []
@@ -73,7 +76,9 @@ def read_manual(
             progress(index, len(files))
     check_tree(versions, errors)
     check_former_slugs(former_slugs, versions, errors)
-    versions = check_versions(versions, parts, releases, known_targets or {}, former_slugs, errors)
+    versions = check_versions(
+        versions, parts, releases, known_targets or {}, former_slugs, errors, stored
+    )
     if errors:
         raise ContentInvalid(sorted(set(errors), key=lambda e: (e.path, e.line, e.message)))
     return Manual(

@@ -100,22 +100,34 @@ def check_tree(versions, errors):
                 )
 
 
-def check_versions(versions, parts, releases, known_targets, former_slugs, errors):
-    """Render each version once and apply the version rules to it; returns the records with
-    their rendering."""
+def check_versions(versions, parts, releases, known_targets, former_slugs, errors, stored=None):
+    """Render each version not stored yet and apply the version rules to it; returns the
+    records, those rendered with their rendering.
+
+    `stored` maps (slug, number) to the source hash of each version in the database: a
+    version stored with the same hash was checked when it was loaded and is passed through
+    unrendered, so loading an unchanged tree renders nothing. `known_targets` (a mapping, or a
+    function returning one, called only when something needs checking) are the chapters
+    stored already, which the files may link to.
+    """
+    stored = stored or {}
     by_slug = defaultdict(list)
     for version in versions:
         by_slug[version.slug].append(version)
     for chapter_versions in by_slug.values():
         chapter_versions.sort(key=lambda v: v.number)
+    unchanged = {id(v) for v in versions if stored.get((v.slug, v.number)) == v.source_hash}
+    if len(unchanged) == len(versions):
+        return list(versions)
+    known = known_targets() if callable(known_targets) else known_targets
     latest = {slug: vs[-1] for slug, vs in by_slug.items()}
-    # The latest texts are rendered first, for their anchors: other chapters link to those.
-    rendered_latest = {slug: render_markdown(v.body, slug=slug) for slug, v in latest.items()}
-    targets = dict(known_targets)
+    targets = dict(known)
     for slug, version in latest.items():
-        targets[slug] = LinkTarget(
-            slug=slug, title=version.title, anchors=rendered_latest[slug].anchors
-        )
+        if id(version) in unchanged and slug in known:
+            continue  # stored as it is: the database knows its anchors
+        # Rendered first for its anchors alone: other chapters link to those.
+        anchors = render_markdown(version.body, slug=slug).anchors
+        targets[slug] = LinkTarget(slug=slug, title=version.title, anchors=anchors)
     for current, olds in former_slugs.items():
         for old in olds:
             if current in targets:
@@ -124,6 +136,10 @@ def check_versions(versions, parts, releases, known_targets, former_slugs, error
     for slug, chapter_versions in by_slug.items():
         previous = None
         for version in chapter_versions:
+            if id(version) in unchanged:
+                result.append(version)
+                previous = version
+                continue
             rendered = render_markdown(
                 version.body, targets=targets, slug=version.slug, first_line=version.body_line
             )

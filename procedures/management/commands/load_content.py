@@ -6,7 +6,7 @@ from django.db import DatabaseError
 
 from procedures.content import ContentInvalid, read_manual
 from procedures.loading import load_manual
-from procedures.selectors import link_targets
+from procedures.selectors import link_targets, stored_hashes
 
 
 class Command(BaseCommand):
@@ -29,13 +29,17 @@ class Command(BaseCommand):
             return report
 
         try:
-            known_targets = link_targets()
+            stored = stored_hashes()
         except DatabaseError as error:
             raise CommandError(
                 f"The database is not ready ({error}); run 'python manage.py migrate' first."
             ) from None
         try:
-            manual = read_manual(root, known_targets=known_targets, progress=progress("read"))
+            # Versions stored already are not rendered again; stored chapters are read as
+            # link targets only when a new version needs checking.
+            manual = read_manual(
+                root, known_targets=link_targets, stored=stored, progress=progress("read")
+            )
             report = load_manual(manual, progress=progress("stored"))
         except ContentInvalid as invalid:
             count = len(invalid.errors)
