@@ -57,6 +57,8 @@ class Command(BaseCommand):
                 if outcome["unchanged"]:
                     parts.append(f"{len(outcome['unchanged'])} unchanged")
                 self.stdout.write(f"  {slug}: {'; '.join(parts)}")
+        if verbosity == 0:
+            return
         chapters = len(report.by_chapter())
         if report.parts_added:
             self.stdout.write(f"  added part(s) {', '.join(map(str, report.parts_added))}")
