@@ -6,7 +6,7 @@ default), so scheduled versions and the point-in-time view need no other rule.
 
 import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from procedures.models import (
     Chapter,
@@ -74,22 +74,23 @@ def history(chapter: Chapter, on: datetime.date | None = None) -> list[ChapterVe
     )
 
 
-def upcoming(chapter: Chapter, on: datetime.date | None = None) -> list[ChapterVersion]:
-    return list(
-        ChapterVersion.objects.scheduled(after=on)
-        .filter(chapter=chapter)
-        .for_listing()
-        .order_by("number")
+def history_and_upcoming(chapter: Chapter, on: datetime.date | None = None):
+    """`history` and `upcoming` together, from one query: (in effect by the day, newest
+    first; scheduled after it, soonest first)."""
+    day = on or today()
+    versions = list(
+        ChapterVersion.objects.filter(chapter=chapter)
+        .select_related("chapter", "release")
+        .defer("source", "html")
+        .order_by("-number")
     )
+    in_effect = [v for v in versions if v.effective_date <= day]
+    scheduled = [v for v in reversed(versions) if v.effective_date > day]
+    return in_effect, scheduled
 
 
 def sections(version: ChapterVersion) -> list[Section]:
     return list(version.sections.exclude(anchor="").only("version_id", "anchor", "title", "level"))
-
-
-def related_chapters(version: ChapterVersion, on: datetime.date | None = None):
-    """The version's related chapters as they currently stand (number and title may change)."""
-    return _current_of(version.related.all(), on)
 
 
 def linking_here(chapter: Chapter, on: datetime.date | None = None):
@@ -100,6 +101,26 @@ def linking_here(chapter: Chapter, on: datetime.date | None = None):
         .values("version_id")
     )
     return list(ChapterVersion.objects.filter(pk__in=sources).for_listing().order_by("number_key"))
+
+
+def related_and_linking_here(version: ChapterVersion, on: datetime.date | None = None):
+    """`related_chapters` and `linking_here` together, from one query."""
+    day = on or today()
+    related = version.related.through.objects.filter(
+        chapterversion_id=version.pk, chapter_id=OuterRef("chapter_id")
+    )
+    linking = Link.objects.filter(version_id=OuterRef("pk"), target_id=version.chapter_id)
+    both = list(
+        ChapterVersion.objects.valid_on(day)
+        .annotate(is_related=Exists(related), links_here=Exists(linking))
+        .filter(Q(is_related=True) | Q(links_here=True))
+        .for_listing()
+        .order_by("number_key")
+    )
+    return (
+        [v for v in both if v.is_related],
+        [v for v in both if v.links_here and v.chapter_id != version.chapter_id],
+    )
 
 
 def _current_of(chapters, on):

@@ -81,7 +81,7 @@ def version(request, chapter, number):
 @by_chapter
 def versions(request, chapter):
     current = selectors.current_version(chapter)
-    history = selectors.history(chapter)
+    history, upcoming = selectors.history_and_upcoming(chapter)
     if not history:
         raise Http404("This chapter has not taken effect yet.")
     return render(
@@ -91,7 +91,7 @@ def versions(request, chapter):
             "chapter": chapter,
             "current": current or history[0],
             "history": history,
-            "upcoming": selectors.upcoming(chapter),
+            "upcoming": upcoming,
             "numbers": [v.number for v in reversed(history)],
         },
     )
@@ -438,6 +438,10 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
     replacement = None
     if shown.replaced_by_id:
         replacement = selectors.current_version(shown.replaced_by, on=on)
+    history, upcoming = selectors.history_and_upcoming(chapter, on=on) if chapter.pk else ([], [])
+    related, linking_here = (
+        selectors.related_and_linking_here(shown, on=on) if shown.pk else ([], [])
+    )
     context = {
         "version": shown,
         "chapter": chapter,
@@ -449,10 +453,10 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
         "as_of_future": as_of is not None and as_of > selectors.today(),
         "replacement": replacement,
         "sections": selectors.sections(shown) if shown.pk else [],
-        "history": selectors.history(chapter, on=on) if chapter.pk else [],
-        "upcoming": selectors.upcoming(chapter, on=on) if chapter.pk else [],
-        "related": selectors.related_chapters(shown, on=on) if shown.pk else [],
-        "linking_here": selectors.linking_here(chapter, on=on) if chapter.pk else [],
+        "history": history,
+        "upcoming": upcoming,
+        "related": related,
+        "linking_here": linking_here,
         "reviews": reviews,
         "next_review": next_review,
         "review_overdue_since": (

@@ -45,3 +45,18 @@ def test_scheduled_and_newest(three_versions):
 def test_listing_leaves_the_text_behind(three_versions):
     listed = ChapterVersion.objects.for_listing().first()
     assert {"source", "html"} <= listed.get_deferred_fields()
+
+
+def test_related_chapters_and_those_linking_here_come_apart(manual):
+    from procedures import selectors
+
+    manual.chapter("bullying", "## What {#what}\n\nSee [[#what]].\n", number="2.1")
+    manual.chapter("referrals", "Refer. See [[bullying]].\n", number="1.1")
+    manual.chapter("online-safety", "See [[bullying#what]].\n", number="2.5", related=["referrals"])
+    manual.load()
+    bullying = ChapterVersion.objects.current().get(chapter__slug="bullying")
+    online = ChapterVersion.objects.current().get(chapter__slug="online-safety")
+    related, linking = selectors.related_and_linking_here(bullying)
+    assert related == [] and [v.chapter.slug for v in linking] == ["referrals", "online-safety"]
+    related, linking = selectors.related_and_linking_here(online)
+    assert [v.chapter.slug for v in related] == ["referrals"] and linking == []
