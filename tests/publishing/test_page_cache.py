@@ -36,6 +36,12 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
 def shared_cache(settings):
     prefix = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     if connection.vendor == "postgresql":
+        import redis
+
+        try:
+            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+        except redis.RedisError as error:
+            pytest.skip(f"Redis is not reachable at {REDIS_URL} ({error}); set TEST_REDIS_URL")
         backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     else:
         backend = {"BACKEND": "django.core.cache.backends.db.DatabaseCache"}
