@@ -12,9 +12,10 @@ from procedures.problems import Problem
 FENCE = re.compile(r"^\s*(```|~~~)")
 RAW_HTML_TAG = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]*>|<[^<>\s@]+@[^<>\s@]+>")
-UNSAFE_URL = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
 URL_IN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 SAFE_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)\s*:")
+IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
 
 # C0 and C1 control characters other than tab and line ends, lone surrogates and
 # non-characters: invisible, refused by PostgreSQL (NUL), or used by markdown internally.
@@ -150,18 +151,27 @@ def markup_problems(source, first_line):
                 "body",
                 number,
             )
-        if UNSAFE_URL.search(line):
-            for match in URL_IN_LINK.finditer(line):
-                url = match.group(1) or match.group(2) or ""
-                scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-                if scheme and scheme not in SAFE_URL_SCHEMES:
-                    yield Problem(
-                        "unsafe_link",
-                        f"link to a '{scheme}:' address is not allowed",
-                        "only https, http, mailto and tel links are",
-                        "body",
-                        number,
-                    )
+        for match in URL_IN_LINK.finditer(line):
+            url = match.group(1) or match.group(2) or ""
+            scheme = URL_SCHEME.match(url)
+            if scheme and scheme.group(1).lower() not in SAFE_URL_SCHEMES:
+                # The sanitiser would drop the address and leave a dead link: say so.
+                yield Problem(
+                    "unsafe_link",
+                    f"link to a '{scheme.group(1).lower()}:' address is not allowed",
+                    "only https, http, mailto and tel links are",
+                    "body",
+                    number,
+                )
+        if IMAGE.search(line):
+            yield Problem(
+                "image_not_shown",
+                "images are not shown: the portal's pages carry text only, so the image "
+                "would vanish",
+                "describe it in words, or link to it as [what it shows](https://...)",
+                "body",
+                number,
+            )
         if re.match(r"^#\s", line):
             yield Problem(
                 "heading_level_1",

@@ -221,3 +221,15 @@ def test_problem_lines_count_only_line_feeds():
         (1, "control_character"),
         (5, "duplicate_anchor"),
     ]
+
+
+def test_what_the_renderer_would_drop_is_a_problem_not_a_silent_loss():
+    rendered = render_markdown(
+        "Intro.\n\n![A diagram](https://example.org/d.png)\n\n[Files](ftp://example.org/f)\n"
+    )
+    assert [(p.line, p.code) for p in rendered.problems] == [
+        (3, "image_not_shown"),
+        (5, "unsafe_link"),
+    ]
+    safe = "[a](https://a.example/) [b](tel:101) [c](mailto:a@b.org) [d](/chapters/x/)\n"
+    assert render_markdown(safe).problems == ()
