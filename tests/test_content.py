@@ -161,7 +161,7 @@ def test_the_sample_manual_is_valid():
 
     read = read_manual(SAMPLE_CONTENT)
     online_safety = [v for v in read.versions if v.slug == "online-safety"]
-    assert [v.number for v in online_safety] == [1, 2]
+    assert [v.number for v in online_safety] == [1, 2, 3]
     anchors = online_safety[-1].rendered.anchors
     for anchor in (
         "types-of-online-abuse",
@@ -174,7 +174,20 @@ def test_the_sample_manual_is_valid():
     ):
         assert anchor in anchors
     assert "victim-blaming" not in online_safety[0].rendered.anchors
-    assert online_safety[-1].effective_date == datetime.date(2024, 6, 21)
+    # Version 3 keeps every anchor of version 2: other chapters link to them.
+    assert set(online_safety[1].rendered.anchors) <= set(anchors)
+    assert online_safety[1].effective_date == datetime.date(2024, 6, 21)
+    assert online_safety[-1].effective_date == datetime.date(2026, 12, 7)
+    # Version 3 brings the law up to date and restores the lost reporting routes.
+    v2, v3 = online_safety[1].body, online_safety[-1].body
+    assert "intimate image offences" not in v2
+    assert "intimate image offences" in v3
+    assert "at least twice" in v2 and "at least twice)" in v3  # now only as history
+    assert "covid-19-safeguarding" in v2 and "covid-19-safeguarding" not in v3
+    for route in ("report-extremism.education.gov.uk", "remove-nude-image", "report-it.org.uk"):
+        assert route not in v2
+        assert route in v3
+    assert "lead or email\n" in v2 and "lead or email\n" not in v3
 
 
 # --- only the documented files are read (issue 8, problem 5) -------------------------------
