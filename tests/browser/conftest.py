@@ -5,10 +5,15 @@ with axe-core's report when any WCAG 2.0/2.1/2.2 A or AA rule is violated.
 """
 
 import os
+import re
 import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from django.utils import timezone
+
+from tests.conftest import SAMPLE_CONTENT
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # inside one unless told it is safe (it is: the loop is Playwright's, not ours). Set for the
@@ -74,3 +79,18 @@ def console_errors(page):
         lambda message: errors.append(message.text) if message.type == "error" else None,
     )
     return errors
+
+
+@pytest.fixture
+def manual_as_it_stands_today(db, tmp_path):
+    """The sample manual without versions scheduled after today (Online safety 3 takes effect
+    on 7 December 2026), for stories that publish an amendment taking effect today, which must
+    follow every version already published."""
+    folder = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, folder)
+    today = timezone.localdate().isoformat()
+    for path in folder.glob("chapters/*/v*.md"):
+        effective = re.search(r"^effective: (\S+)$", path.read_text(encoding="utf-8"), re.M)
+        if effective.group(1) > today:
+            path.unlink()
+    call_command("load_content", str(folder), verbosity=0)

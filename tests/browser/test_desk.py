@@ -22,7 +22,7 @@ SUMMARY = "How children are harmed online: bullying in group chats."
 
 
 @pytest.fixture
-def site(live_server, sample_manual):
+def site(live_server, manual_as_it_stands_today):
     for name, group in [("edna", "Editor"), ("pat", "Publisher")]:
         user = User.objects.create_user(
             name, f"{name}@example.org", "a-long-test-password", is_staff=True

@@ -4,17 +4,14 @@ reader in another browser context sees the new version, its amendment, the relea
 finds the new words and not the removed ones. axe-core checks every public page on the way."""
 
 import re
-import shutil
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from playwright.sync_api import expect
 
 from procedures.models import ChapterVersion
-from tests.conftest import SAMPLE_CONTENT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,22 +20,8 @@ ADDED = "children and young people can feel emboldened by anonymity and sextorti
 SUMMARY = "Types of online abuse: how anonymity emboldens children and is exploited."
 
 
-def load_the_manual_as_it_stands_today(folder):
-    """The sample manual without versions scheduled after today (Online safety 3 takes effect
-    on 7 December 2026): this story publishes an amendment that takes effect today, which
-    must follow every version already published."""
-    shutil.copytree(SAMPLE_CONTENT, folder)
-    today = timezone.localdate().isoformat()
-    for path in folder.glob("chapters/*/v*.md"):
-        effective = re.search(r"^effective: (\S+)$", path.read_text(encoding="utf-8"), re.M)
-        if effective.group(1) > today:
-            path.unlink()
-    call_command("load_content", str(folder), verbosity=0)
-
-
 @pytest.fixture
-def site(live_server, db, tmp_path):
-    load_the_manual_as_it_stands_today(tmp_path / "content")
+def site(live_server, manual_as_it_stands_today):
     for name, group in [("edna", "Editor"), ("pat", "Publisher")]:
         user = User.objects.create_user(
             name, f"{name}@example.org", "a-long-test-password", is_staff=True
