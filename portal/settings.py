@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "markdownx",
     "procedures",
     "procedures.search",
+    "partnerships",
     "updates",
     # Operations (background jobs, staff sign-in): see the block "Operations" below.
     "portal",

@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from partnerships.reading import FOLDER as PARTNERSHIP_FOLDER
+from partnerships.reading import read_partnership_content
 from procedures.content.errors import ContentError, ContentInvalid
 from procedures.content.manual_file import (
     PartRecord,
@@ -33,6 +35,11 @@ class Manual:
     releases: tuple[ReleaseRecord, ...] = ()
     # current slug -> the slugs it had before (renamed in the admin; they keep redirecting)
     former_slugs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Partnership content (read by partnerships.reading): PartnershipRecord, ContactRecord and
+    # LocalRecord tuples.
+    partnerships: tuple = ()
+    national_contacts: tuple = ()
+    local_information: tuple = ()
 
     def chapters(self):
         """Versions grouped by slug, oldest first."""
@@ -60,7 +67,12 @@ def read_manual(
     title, parts, releases = read_manual_file(root, errors)
     former_slugs = read_former_slugs(root, errors)
     files = sorted(
-        path for path in root.rglob("*.md") if path.name.lower() != "readme.md" and path.is_file()
+        path
+        for path in root.rglob("*.md")
+        if path.name.lower() != "readme.md"
+        and path.is_file()
+        # A partnership's local information is read with its partnership, below.
+        and path.relative_to(root).parts[0] != PARTNERSHIP_FOLDER
     )
     versions = []
     for index, path in enumerate(files, start=1):
@@ -72,6 +84,29 @@ def read_manual(
     check_tree(versions, errors)
     check_former_slugs(former_slugs, versions, errors)
     versions = check_versions(versions, parts, releases, known_targets or {}, former_slugs, errors)
+    latest = {}
+    for version in sorted(versions, key=lambda v: v.number):
+        latest[version.slug] = version
+    chapter_anchors = {slug: target.anchors for slug, target in (known_targets or {}).items()}
+    chapter_anchors.update(
+        {slug: v.rendered.anchors for slug, v in latest.items() if v.rendered is not None}
+    )
+    partnerships, national, local = read_partnership_content(
+        root, chapters=chapter_anchors, errors=errors
+    )
+    national_slugs = {contact.slug for contact in national}
+    for version in versions:
+        for route in version.routes:
+            if route not in national_slugs:
+                errors.append(
+                    ContentError(
+                        version.path,
+                        version.line_of("routes"),
+                        f"route '{route}' is not a contact in national-contacts.yaml; name "
+                        "national contacts by their slug",
+                        "unknown_route",
+                    )
+                )
     if errors:
         raise ContentInvalid(sorted(set(errors), key=lambda e: (e.path, e.line, e.message)))
     return Manual(
@@ -80,4 +115,7 @@ def read_manual(
         versions=tuple(sorted(versions, key=lambda v: (v.slug, v.number))),
         releases=tuple(releases.values()),
         former_slugs=former_slugs,
+        partnerships=partnerships,
+        national_contacts=national,
+        local_information=local,
     )
