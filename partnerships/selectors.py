@@ -54,3 +54,16 @@ def partnerships_with_local_information(chapter, *, on=None):
             local_information__chapter=chapter, local_information__effective_date__lte=on
         ).distinct()
     )
+
+
+def current_local_information(partnership, *, on=None):
+    """The partnership's current local information in every chapter."""
+    on = on or procedures_selectors.today()
+    latest = {}
+    for item in (
+        LocalInformation.objects.filter(partnership=partnership, effective_date__lte=on)
+        .select_related("chapter")
+        .order_by("chapter_id", "number")
+    ):
+        latest[item.chapter_id] = item
+    return list(latest.values())
