@@ -96,16 +96,3 @@ def test_contacts_page_lists_national_and_the_chosen_partnerships_contacts(clien
     assert "Eastbrook Emergency Duty Team" in page and "0800 1111" in page
     assert "Northmoor Front Door" not in page
     assert "Childline" in text_of(client.get("/contacts/"))
-
-
-def test_page_cache_never_mixes_partnerships(client, loaded, django_capture_on_commit_callbacks):
-    from procedures.caching import bump_stamp
-
-    bump_stamp()
-    for _ in range(2):  # the second round is served from the cache
-        north = client.get("/p/northmoor/chapters/online-safety/").content.decode()
-        east = client.get("/p/eastbrook/chapters/online-safety/").content.decode()
-        none = client.get("/chapters/online-safety/").content.decode()
-        assert "Northmoor hub" in north and "Eastbrook resilience" not in north
-        assert "Eastbrook resilience" in east and "Northmoor hub" not in east
-        assert "Local information:" not in none
