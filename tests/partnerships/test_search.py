@@ -39,6 +39,13 @@ def test_local_information_is_found_for_its_own_partnership_only(client, loaded)
     )
 
 
+def test_results_lead_to_pages_of_the_same_partnership(client, loaded):
+    html = client.get("/p/eastbrook/search/", {"q": "grooming"}).content.decode()
+    assert 'href="/p/eastbrook/chapters/online-safety/#grooming"' in html
+    plain = client.get("/search/", {"q": "grooming"}).content.decode()
+    assert 'href="/chapters/online-safety/#grooming"' in plain
+
+
 def test_no_results_page_always_shows_the_emergency_routes(client, loaded):
     page = client.get("/p/eastbrook/search/", {"q": "zzyzx"}).content.decode()
     assert 'href="tel:999"' in page
