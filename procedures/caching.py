@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
+from partnerships.models import Contact, LocalInformation, Partnership
 from procedures import selectors
 from procedures.models import Chapter, ChapterSlug, Part, Release, Review
 
@@ -54,8 +55,8 @@ except ImportError:  # pragma: no cover - brotli is a dependency; gzip alone sti
 logger = logging.getLogger(__name__)
 
 STAMP_KEY = "procedures:change-stamp"
-# One partnership today; when there are several, its identifier goes here (key and ETag).
-PARTNERSHIP = "default"
+# The key part of a page read with no partnership chosen.
+NO_PARTNERSHIP = "none"
 # A page older than a day is unreachable anyway (the day is in its key); let the cache drop it.
 PAGE_TIMEOUT = 24 * 60 * 60
 # Browsers revalidate every time (a 304 costs one cache lookup); a shared proxy or CDN may
@@ -110,6 +111,12 @@ def _current_stamp(found):
 @receiver(post_delete, sender=Release, dispatch_uid="cache-release-deleted")
 @receiver(post_delete, sender=ChapterSlug, dispatch_uid="cache-slug-deleted")
 @receiver(post_save, sender=Review, dispatch_uid="cache-review-saved")
+@receiver(post_save, sender=Partnership, dispatch_uid="cache-partnership-saved")
+@receiver(post_delete, sender=Partnership, dispatch_uid="cache-partnership-deleted")
+@receiver(post_save, sender=Contact, dispatch_uid="cache-contact-saved")
+@receiver(post_delete, sender=Contact, dispatch_uid="cache-contact-deleted")
+@receiver(post_save, sender=LocalInformation, dispatch_uid="cache-local-saved")
+@receiver(post_delete, sender=LocalInformation, dispatch_uid="cache-local-deleted")
 def _manual_row_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     # Admin edits of titles, parts, releases and addresses, and recorded reviews (they set the
     # next review date a chapter shows), whichever code path saves them.
@@ -145,7 +152,7 @@ def cached_page(view):
             if not _cacheable(response):
                 return response
             # Each encoding is its own entry, so a hit reads only the body it sends.
-            entries = _entries(response, stamp, day)
+            entries = _entries(response, stamp, day, _partnership(request))
             entries = {f"{page}:{name}": entry for name, entry in entries.items()}
             try:
                 cache.set_many(entries, PAGE_TIMEOUT)
@@ -185,12 +192,18 @@ class _WorkerPages:
 _pages = _WorkerPages()
 
 
+def _partnership(request):
+    """The partnership a page is shown for (its local information and contacts)."""
+    partnership = getattr(request, "partnership", None)
+    return partnership.slug if partnership is not None else NO_PARTNERSHIP
+
+
 def _page_key(request, day):
     # The host and scheme are part of the page (its absolute print-footer links); the query
     # string is not (these views ignore it), so it cannot be used to fill the cache.
     address = f"{request.scheme}://{request.get_host()}{request.path}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-    return f"procedures:page:{day.isoformat()}:{PARTNERSHIP}:{digest}"
+    return f"procedures:page:{day.isoformat()}:{_partnership(request)}:{digest}"
 
 
 def _encoding(request):
@@ -207,7 +220,7 @@ def _cacheable(response):
     )
 
 
-def _entries(response, stamp, day):
+def _entries(response, stamp, day, partnership):
     body = response.content
     token, stamped_at = stamp
     digest = hashlib.sha256(body).hexdigest()[:12]
@@ -225,7 +238,7 @@ def _entries(response, stamp, day):
     return {
         accepted: {
             "stamp": stamp,
-            "etag": f'W/"{token}.{day:%Y%m%d}.{PARTNERSHIP}.{digest}"',
+            "etag": f'W/"{token}.{day:%Y%m%d}.{partnership}.{digest}"',
             "last_modified": last_modified,
             "last_modified_http": http_date(last_modified),
             "content_type": response["Content-Type"],

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from django.db import transaction
 from django.utils import timezone
 
+from partnerships.loading import load_partnership_content
 from procedures.caching import bump_on_commit
 from procedures.content import ContentError, ContentInvalid, Manual
 from procedures.models import Chapter, ChapterSlug, ChapterVersion, Part, Release
@@ -24,10 +25,12 @@ class LoadReport:
     unchanged: list[tuple[str, int]] = field(default_factory=list)
     parts_added: list[int] = field(default_factory=list)
     releases_added: list[str] = field(default_factory=list)
+    # (partnership, chapter, number) of each local information version stored
+    local_added: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def changed_anything(self):
-        return bool(self.added or self.parts_added or self.releases_added)
+        return bool(self.added or self.parts_added or self.releases_added or self.local_added)
 
     def by_chapter(self):
         chapters = {}
@@ -90,6 +93,9 @@ def load_manual(
             )
             stored.setdefault(chapter.pk, {})[version.number] = version
             report.added.append((record.slug, record.number))
+        report.local_added = load_partnership_content(manual, errors)
+        if errors:
+            raise ContentInvalid(errors)
     return report
 
 

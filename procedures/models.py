@@ -138,6 +138,8 @@ class ChapterVersion(models.Model):
         Chapter, null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
     )
 
+    # National contacts (their slugs) for the chapter's "What to do now".
+    routes = models.JSONField(default=list, blank=True)
     source = models.TextField()
     source_hash = models.CharField(max_length=64)
     source_file = models.CharField(max_length=500, blank=True)

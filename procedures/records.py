@@ -66,6 +66,9 @@ FIELDS = (
     Field("replaced_by", "replaced_by", "text", "the slug of the chapter to read instead"),
     Field("release", "release", "text",
           "the name of the release (from manual.yaml) this version belongs to"),
+    Field("routes", "routes", "slugs",
+          "a list of national contacts (slugs from national-contacts.yaml) for 'What to do "
+          "now', e.g. routes: [ceop, report-remove]"),
 )  # fmt: skip
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}
 
@@ -92,6 +95,7 @@ class VersionRecord:
     withdrawn_reason: str = ""
     replaced_by: str = ""
     release: str = ""
+    routes: tuple[str, ...] = ()
     # Where it came from, for messages: the file and the lines of its fields and its body.
     path: str = ""
     body_line: int = 1
@@ -144,6 +148,8 @@ class VersionRecord:
             "withdrawn_reason": values["withdrawn_reason"],
             "replaced_by": values["replaced_by"],
         }
+        if values["routes"]:  # only when set, so versions stored before keep their hashes
+            metadata["routes"] = values["routes"]
         return source_hash(json.dumps(metadata, sort_keys=True) + "\n" + self.body)
 
     # --- conversions out ----------------------------------------------------------------------
@@ -164,6 +170,7 @@ class VersionRecord:
             "source": self.body,
             "source_hash": self.source_hash,
             "source_file": self.path,
+            "routes": list(self.routes),
         }
 
     def front_matter(self, *, quote, slug) -> list[str]:
@@ -225,6 +232,7 @@ class VersionRecord:
             withdrawn_reason=version.withdrawn_reason,
             replaced_by=version.replaced_by.slug if version.replaced_by_id else "",
             release=version.release.name if version.release_id else "",
+            routes=tuple(version.routes or ()),
             path=version.source_file,
         )
 
@@ -259,6 +267,8 @@ class VersionRecord:
             withdrawn_reason=draft.withdrawn_reason.strip() if draft.withdraw else "",
             replaced_by=draft.replaced_by.slug if draft.withdraw and draft.replaced_by else "",
             release=release.name if release else "",
+            # Not edited in the admin yet: a new version keeps the chapter's routes.
+            routes=tuple(previous.routes or ()) if previous else (),
         )
 
     @classmethod

@@ -8,10 +8,11 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
+from partnerships import page as partnership_page
 from procedures import review_dates, selectors
 from procedures.caching import cached_page
 from procedures.models import ChapterVersion, Release
@@ -423,16 +424,18 @@ def css_string(value: str) -> str:
     return f'"{escaped}"'
 
 
-AS_OF_LINK = re.compile(r'href="/chapters/')
+AS_OF_LINK = re.compile(r'href="(?:/p/[a-z0-9-]+)?/chapters/')
 
 
 def render_version_page(request, shown, *, current, as_of=None, extra=None):
     chapter = shown.chapter
     on = as_of or selectors.today()
-    html = shown.html
+    html, local_context = partnership_page.chapter_context(request, shown, shown.html, on=on)
     if as_of is not None:
         # Cross-links lead to the other chapters as they stood on the same day.
-        html = AS_OF_LINK.sub(f'href="/as-of/{as_of.isoformat()}/chapters/', html)
+        html = AS_OF_LINK.sub(
+            f'href="{get_script_prefix()}as-of/{as_of.isoformat()}/chapters/', html
+        )
     reviews = review_dates.chapter_reviews(chapter) if chapter.pk else []
     next_review = review_dates.next_review(shown, reviews)
     replacement = None
@@ -468,6 +471,7 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
         "page_url": request.build_absolute_uri(shown.get_absolute_url()),
         "check_url": request.build_absolute_uri(shown.get_check_url()),
     }
+    context.update(local_context)
     context.update(extra or {})
     return render(request, "procedures/chapter.html", context)
 

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("procedures", "updates", "portal")
+APPS = ("procedures", "partnerships", "updates", "portal")
 
 
 def module_name(path):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from partnerships.reading import FOLDER as PARTNERSHIP_FOLDER
+from partnerships.reading import read_partnership_content
 from procedures.content.errors import ContentError, ContentInvalid
 from procedures.content.layout import chapter_files
 from procedures.content.manual_file import (
@@ -36,6 +38,11 @@ class Manual:
     releases: tuple[ReleaseRecord, ...] = ()
     # current slug -> the slugs it had before (renamed in the admin; they keep redirecting)
     former_slugs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Partnership content (read by partnerships.reading): PartnershipRecord, ContactRecord and
+    # LocalRecord tuples.
+    partnerships: tuple = ()
+    national_contacts: tuple = ()
+    local_information: tuple = ()
 
     def chapters(self):
         """Versions grouped by slug, oldest first."""
@@ -79,6 +86,7 @@ def read_manual(
     versions = check_versions(
         versions, parts, releases, known_targets or {}, former_slugs, errors, stored
     )
+    partnerships, national, local = _read_partnerships(root, versions, known_targets, errors)
     if errors:
         raise ContentInvalid(sorted(set(errors), key=lambda e: (e.path, e.line, e.message)))
     return Manual(
@@ -87,4 +95,41 @@ def read_manual(
         versions=tuple(sorted(versions, key=lambda v: (v.slug, v.number))),
         releases=tuple(releases.values()),
         former_slugs=former_slugs,
+        partnerships=partnerships,
+        national_contacts=national,
+        local_information=local,
     )
+
+
+def _read_partnerships(root, versions, known_targets, errors):
+    """The partnerships, national contacts and local information, checked against the
+    chapters' sections and the chapters' national routes."""
+    latest = {}
+    for version in sorted(versions, key=lambda v: v.number):
+        latest[version.slug] = version
+    chapter_anchors = {
+        slug: v.rendered.anchors for slug, v in latest.items() if v.rendered is not None
+    }
+    if len(chapter_anchors) < len(latest) and (root / PARTNERSHIP_FOLDER).is_dir():
+        # Chapters stored unchanged were not rendered again: their anchors are stored.
+        known = known_targets() if callable(known_targets) else (known_targets or {})
+        for slug in latest:
+            if slug not in chapter_anchors and slug in known:
+                chapter_anchors[slug] = known[slug].anchors
+    partnerships, national, local = read_partnership_content(
+        root, chapters=chapter_anchors, errors=errors
+    )
+    national_slugs = {contact.slug for contact in national}
+    for version in versions:
+        for route in version.routes:
+            if route not in national_slugs:
+                errors.append(
+                    ContentError(
+                        version.path,
+                        version.line_of("routes"),
+                        f"route '{route}' is not a contact in national-contacts.yaml; name "
+                        "national contacts by their slug",
+                        "unknown_route",
+                    )
+                )
+    return partnerships, national, local

@@ -1,6 +1,8 @@
 """Which files of a content folder are read: only those content/README.md documents.
 
-manual.yaml, synonyms.txt, README.md and chapters/<slug>/v<N>.md. Anything else is reported
+manual.yaml, synonyms.txt, README.md, national-contacts.yaml, chapters/<slug>/v<N>.md and the
+partnerships/ folder (read, and its own layout checked, by partnerships.reading). Anything
+else is reported
 rather than skipped or loaded (a stray notes/x.md once became a chapter), and nothing is read
 through a symbolic link that leads out of the folder.
 """
@@ -11,7 +13,9 @@ from pathlib import Path
 from procedures.content.errors import ContentError
 from procedures.cross_links import SLUG
 
-TOP_FILES = {"manual.yaml", "synonyms.txt", "README.md"}
+TOP_FILES = {"manual.yaml", "synonyms.txt", "README.md", "national-contacts.yaml"}
+# Read by partnerships.reading, which checks its own layout.
+OTHER_FOLDERS = {"partnerships"}
 VERSION_FILE = re.compile(r"^v[1-9][0-9]*\.md$")
 # Version control's own files, when the content folder is a repository of its own.
 IGNORED = {".git", ".gitignore", ".gitattributes", ".gitkeep"}
@@ -33,6 +37,8 @@ def chapter_files(root: Path, errors: list) -> list[Path]:
                             _unexpected(path, root, errors, "versions are named v1.md, v2.md ...")
         elif entry.name in TOP_FILES:
             _is_file(entry, root, errors)
+        elif entry.name in OTHER_FOLDERS:
+            _is_folder(entry, root, errors)
         else:
             _unexpected(entry, root, errors, "")
     return sorted(found)

@@ -5,6 +5,9 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 
+from partnerships import search as partnership_search
+from partnerships import selectors as partnership_selectors
+from procedures import selectors
 from procedures.search import engine, query
 
 PAGE_NUMBER = re.compile(r"\s*\+?(\d{1,12})\s*")
@@ -13,6 +16,7 @@ PAGE_NUMBER = re.compile(r"\s*\+?(\d{1,12})\s*")
 def search(request):
     text = request.GET.get("q", "")
     results = engine.search(text, page=page_number(request.GET.get("page")))
+    partnership = getattr(request, "partnership", None)
     return render(
         request,
         "search/results.html",
@@ -26,6 +30,13 @@ def search(request):
                 "only_exclusions": query.ONLY_EXCLUSIONS,
             },
             "max_length": query.MAX_LENGTH,
+            # Contacts and the chosen partnership's local information (first page only).
+            "local_results": partnership_search.search_partnership(
+                results.query, partnership=partnership, day=selectors.today()
+            )
+            if results.page == 1
+            else None,
+            "urgent_contacts": partnership_selectors.urgent_contacts(partnership),
             "pagination": pagination(results, results.query.text),
             "suggestion_url": "?" + urlencode({"q": results.suggestion})
             if results.suggestion

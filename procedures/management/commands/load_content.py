@@ -57,6 +57,10 @@ class Command(BaseCommand):
                 if outcome["unchanged"]:
                     parts.append(f"{len(outcome['unchanged'])} unchanged")
                 self.stdout.write(f"  {slug}: {'; '.join(parts)}")
+            for partnership, chapter, number in report.local_added:
+                self.stdout.write(
+                    f"  {partnership}: added local information in {chapter}, version {number}"
+                )
         if verbosity == 0:
             return
         chapters = len(report.by_chapter())

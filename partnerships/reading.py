@@ -1,0 +1,416 @@
+"""Read partnership content: content/national-contacts.yaml and, per partnership,
+content/partnerships/<slug>/partnership.yaml and local/<chapter>/v<N>.md.
+
+Pure like the chapter reader: files in, records out, every problem with its file and line
+added to `errors`. The format is documented in content/README.md.
+"""
+
+import datetime
+import re
+
+import yaml
+from django.conf import settings
+
+from procedures.content.errors import ContentError
+from procedures.content.source_text import decode, key_line, yaml_line, yaml_problem
+from procedures.rendering import render_markdown, source_hash
+
+from .records import (
+    CONTACT_FIELDS,
+    KINDS,
+    LOCAL_FIELDS,
+    ContactRecord,
+    LocalRecord,
+    PartnershipRecord,
+)
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NATIONAL_FILE = "national-contacts.yaml"
+FOLDER = "partnerships"
+
+
+def read_partnership_content(root, *, chapters, errors):
+    """(partnerships, national contacts, local information) under `root`.
+
+    `chapters` maps each chapter slug to the anchors of its latest version, so local
+    information can only attach to a chapter, and a section, that exists."""
+    national = _read_national(root, errors)
+    partnerships, local = [], []
+    folder = root / FOLDER
+    if folder.is_dir():
+        for path in sorted(p for p in folder.iterdir() if p.is_dir()):
+            record = _read_partnership(path, root, errors)
+            if record is not None:
+                partnerships.append(record)
+                local.extend(_read_local(path, root, record.slug, chapters, errors))
+    return tuple(partnerships), tuple(national), tuple(local)
+
+
+# --- contacts ---------------------------------------------------------------------------------
+
+
+def _load_yaml(path, shown, errors):
+    text = decode(path, shown, errors, max_bytes=settings.MAX_VERSION_BYTES)
+    if text is None:
+        return None, ""
+    try:
+        return yaml.safe_load(text) or {}, text
+    except yaml.YAMLError as error:
+        errors.append(
+            ContentError(
+                shown, yaml_line(error), f"not valid YAML: {yaml_problem(error)}", "bad_yaml"
+            )
+        )
+        return None, text
+
+
+def _read_national(root, errors):
+    path = root / NATIONAL_FILE
+    if not path.is_file():
+        return []
+    data, text = _load_yaml(path, NATIONAL_FILE, errors)
+    if data is None:
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get("contacts"), list):
+        errors.append(
+            ContentError(NATIONAL_FILE, 1, "should hold 'contacts:', a list", "no_contacts")
+        )
+        return []
+    return _read_contacts(data["contacts"], NATIONAL_FILE, text, errors, national=True)
+
+
+def _read_partnership(path, root, errors):
+    shown = (path / "partnership.yaml").relative_to(root).as_posix()
+    if not (path / "partnership.yaml").is_file():
+        errors.append(
+            ContentError(
+                shown,
+                0,
+                f"the partnership folder '{path.name}' has no partnership.yaml",
+                "no_partnership_file",
+            )
+        )
+        return None
+    data, text = _load_yaml(path / "partnership.yaml", shown, errors)
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        errors.append(ContentError(shown, 1, "should be 'field: value' lines", "bad_yaml"))
+        return None
+    problems = len(errors)
+    if not SLUG.match(path.name):
+        errors.append(
+            ContentError(
+                shown,
+                1,
+                f"the folder name '{path.name}' is the partnership's address: lowercase words "
+                "joined by hyphens",
+                "bad_slug",
+            )
+        )
+    for key in data:
+        if key not in ("name", "area", "contacts"):
+            errors.append(
+                ContentError(
+                    shown,
+                    key_line(text, str(key)) or 1,
+                    f"unknown field '{key}'; the fields are: name, area, contacts",
+                    "unknown_field",
+                )
+            )
+    for key in ("name", "area"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            errors.append(
+                ContentError(
+                    shown,
+                    key_line(text, key) or 1,
+                    f"'{key}' is missing: the partnership's {key}",
+                    "missing_field",
+                )
+            )
+    raw_contacts = data.get("contacts", [])
+    if not isinstance(raw_contacts, list):
+        errors.append(
+            ContentError(
+                shown, key_line(text, "contacts") or 1, "'contacts' should be a list", "not_a_list"
+            )
+        )
+        raw_contacts = []
+    contacts = _read_contacts(raw_contacts, shown, text, errors, national=False)
+    if len(errors) > problems:
+        return None
+    return PartnershipRecord(
+        slug=path.name,
+        name=data["name"].strip(),
+        area=data["area"].strip(),
+        contacts=tuple(contacts),
+        path=shown,
+    )
+
+
+def _entry_lines(text):
+    """The line of each '- ' list entry under 'contacts:', in order."""
+    return [
+        number
+        for number, line in enumerate(text.split("\n"), start=1)
+        if re.match(r"^\s*-\s", line)
+    ]
+
+
+def _read_contacts(raw, shown, text, errors, *, national):
+    lines = _entry_lines(text)
+    contacts, seen = [], {}
+    for index, entry in enumerate(raw):
+        line = lines[index] if index < len(lines) else 1
+        if not isinstance(entry, dict):
+            errors.append(
+                ContentError(
+                    shown, line, "each contact should be 'field: value' lines", "bad_contact"
+                )
+            )
+            continue
+        bad = False
+
+        def fail(message, code, line=line):
+            nonlocal bad
+            bad = True
+            errors.append(ContentError(shown, line, message, code))
+
+        for key in entry:
+            if key not in CONTACT_FIELDS:
+                fail(
+                    f"unknown contact field '{key}'; the fields are: {', '.join(CONTACT_FIELDS)}",
+                    "unknown_field",
+                )
+        values = {
+            key: str(entry[key]).strip() for key in CONTACT_FIELDS if entry.get(key) is not None
+        }
+        kind = values.get("kind", "")
+        if kind not in KINDS:
+            fail(f"contact kind '{kind}' is not one of: {', '.join(KINDS)}", "bad_contact_kind")
+        if not values.get("name"):
+            fail("a contact needs a 'name'", "missing_field")
+        slug = values.get("slug") or ("" if national else kind)
+        if national and not slug:
+            fail("a national contact needs a 'slug': chapters name it in 'routes'", "missing_field")
+        elif slug and not SLUG.match(slug):
+            fail(f"slug '{slug}' should be lowercase words joined by hyphens", "bad_slug")
+        elif slug in seen:
+            fail(
+                f"two contacts are called '{slug}' (the other on line {seen[slug]}); give each "
+                "its own 'slug'",
+                "duplicate_contact",
+            )
+        if not any(values.get(key) for key in ("phone", "email", "web")):
+            fail(
+                f"contact '{values.get('name', slug)}' needs a phone, an email or a web address",
+                "no_way_to_contact",
+            )
+        if values.get("phone") and not re.fullmatch(r"[0-9 +]{3,20}", values["phone"]):
+            fail(
+                f"phone '{values['phone']}' should be digits and spaces, e.g. 01632 960000",
+                "bad_phone",
+            )
+        if values.get("web") and not values["web"].startswith("https://"):
+            fail(f"web address '{values['web']}' should start with https://", "bad_web_address")
+        if values.get("email") and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
+            fail(f"'{values['email']}' is not an email address", "bad_email")
+        if bad:
+            continue
+        seen[slug] = line
+        values.update(slug=slug, kind=kind)
+        contacts.append(ContactRecord(**values, order=index))
+    return contacts
+
+
+# --- local information ------------------------------------------------------------------------
+
+
+def _read_local(path, root, partnership, chapters, errors):
+    folder = path / "local"
+    if not folder.is_dir():
+        return []
+    records = []
+    for chapter_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+        versions = []
+        for file in sorted(chapter_dir.glob("*.md")):
+            record = _read_local_file(file, root, partnership, chapter_dir.name, chapters, errors)
+            if record is not None:
+                versions.append(record)
+        records.extend(_check_local_versions(versions, errors))
+    return records
+
+
+def _read_local_file(path, root, partnership, chapter, chapters, errors):
+    shown = path.relative_to(root).as_posix()
+    text = decode(path, shown, errors, max_bytes=settings.MAX_VERSION_BYTES)
+    if text is None:
+        return None
+    lines = text.replace("\r\n", "\n").split("\n")
+    if lines[0].strip() != "---":
+        errors.append(
+            ContentError(
+                shown, 1, "must start with front matter between '---' lines", "no_front_matter"
+            )
+        )
+        return None
+    closing = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if closing is None:
+        errors.append(
+            ContentError(
+                shown,
+                1,
+                "front matter is not closed: add a line '---' after it",
+                "front_matter_not_closed",
+            )
+        )
+        return None
+    front = "\n".join(lines[1:closing])
+    try:
+        meta = yaml.safe_load(front) or {}
+    except yaml.YAMLError as error:
+        errors.append(
+            ContentError(
+                shown,
+                yaml_line(error) + 1,
+                f"front matter is not valid YAML: {yaml_problem(error)}",
+                "bad_yaml",
+            )
+        )
+        return None
+    if not isinstance(meta, dict):
+        errors.append(
+            ContentError(shown, 2, "front matter should be 'field: value' lines", "bad_yaml")
+        )
+        return None
+
+    def line_of(key):
+        found = key_line(front, key)
+        return found + 1 if found else 1
+
+    problems = len(errors)
+    for key in meta:
+        if key not in LOCAL_FIELDS:
+            errors.append(
+                ContentError(
+                    shown,
+                    line_of(str(key)),
+                    f"unknown field '{key}'; the fields are: {', '.join(LOCAL_FIELDS)}",
+                    "unknown_field",
+                )
+            )
+    number = meta.get("version")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        errors.append(
+            ContentError(
+                shown, line_of("version"), "'version' should be 1, 2, 3 ...", "not_a_number"
+            )
+        )
+    elif re.fullmatch(r"v\d+", path.stem) and int(path.stem[1:]) != number:
+        errors.append(
+            ContentError(
+                shown,
+                line_of("version"),
+                f"the file is named {path.name} but says version {number}",
+                "file_name_not_version",
+            )
+        )
+    effective = meta.get("effective")
+    if not isinstance(effective, datetime.date):
+        try:
+            effective = datetime.date.fromisoformat(str(effective))
+        except ValueError:
+            errors.append(
+                ContentError(
+                    shown,
+                    line_of("effective"),
+                    f"'{effective}' is not a date; the date it takes effect, as YYYY-MM-DD",
+                    "not_a_date",
+                )
+            )
+    summary = str(meta.get("summary") or "").strip()
+    if not summary:
+        errors.append(
+            ContentError(
+                shown,
+                line_of("summary"),
+                "front matter is missing 'summary': what changed, in plain words",
+                "missing_field",
+            )
+        )
+    section = str(meta.get("section") or "").strip()
+    if chapter not in chapters:
+        errors.append(
+            ContentError(
+                shown,
+                1,
+                f"there is no chapter '{chapter}': local information lives in "
+                "local/<chapter-slug>/",
+                "unknown_chapter",
+            )
+        )
+    elif section and section not in chapters[chapter]:
+        errors.append(
+            ContentError(
+                shown,
+                line_of("section"),
+                f"chapter '{chapter}' has no section '{section}'; use one of its anchors, or "
+                "leave 'section' out to add the text at the end",
+                "unknown_section",
+            )
+        )
+    body_line = closing + 2
+    body = "\n".join(lines[closing + 1 :]).strip("\n") + "\n"
+    rendered = render_markdown(body, slug=chapter, first_line=body_line)
+    for problem in rendered.problems:
+        words = f"{problem.message}; {problem.fix}" if problem.fix else problem.message
+        errors.append(ContentError(shown, problem.line or body_line, words, problem.code))
+    if len(errors) > problems:
+        return None
+    return LocalRecord(
+        partnership=partnership,
+        chapter=chapter,
+        number=number,
+        effective_date=effective,
+        summary=summary,
+        body=body,
+        section=section,
+        path=shown,
+        body_line=body_line,
+        field_lines={key: line_of(key) for key in LOCAL_FIELDS},
+        rendered=rendered,
+    )
+
+
+def _check_local_versions(versions, errors):
+    versions.sort(key=lambda v: v.number)
+    numbers = [v.number for v in versions]
+    if numbers and numbers != list(range(1, len(numbers) + 1)):
+        last = versions[-1]
+        errors.append(
+            ContentError(
+                last.path,
+                last.line_of("version"),
+                f"versions {numbers}: count 1, 2, 3 without gaps",
+                "version_gap",
+            )
+        )
+        return []
+    for before, after in zip(versions, versions[1:], strict=False):
+        if after.effective_date < before.effective_date:
+            errors.append(
+                ContentError(
+                    after.path,
+                    after.line_of("effective"),
+                    f"takes effect on {after.effective_date}, before version {before.number} "
+                    f"({before.effective_date}): dates never go backwards",
+                    "effective_date_backwards",
+                )
+            )
+    return versions
+
+
+def local_hash(record):
+    return source_hash(
+        f"{record.number}\n{record.effective_date}\n{record.summary}\n{record.section}\n{record.body}"
+    )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "partnerships"
+
+urlpatterns = [
+    path("choose/", views.choose, name="choose"),
+    path("contacts/", views.contacts, name="contacts"),
+]
