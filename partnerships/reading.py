@@ -12,7 +12,14 @@ import yaml
 from django.conf import settings
 
 from procedures.content.errors import ContentError
-from procedures.content.source_text import decode, key_line, yaml_line, yaml_problem
+from procedures.content.source_text import (
+    decode,
+    key_line,
+    load_yaml,
+    split_front_matter,
+    yaml_line,
+    yaml_problem,
+)
 from procedures.rendering import render_markdown, source_hash
 
 from .records import (
@@ -54,7 +61,7 @@ def _load_yaml(path, shown, errors):
     if text is None:
         return None, ""
     try:
-        return yaml.safe_load(text) or {}, text
+        return load_yaml(text) or {}, text
     except yaml.YAMLError as error:
         errors.append(
             ContentError(
@@ -246,43 +253,10 @@ def _read_local_file(path, root, partnership, chapter, chapters, errors):
     text = decode(path, shown, errors, max_bytes=settings.MAX_VERSION_BYTES)
     if text is None:
         return None
-    lines = text.replace("\r\n", "\n").split("\n")
-    if lines[0].strip() != "---":
-        errors.append(
-            ContentError(
-                shown, 1, "must start with front matter between '---' lines", "no_front_matter"
-            )
-        )
+    found = split_front_matter(text, shown, errors)
+    if found is None:
         return None
-    closing = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if closing is None:
-        errors.append(
-            ContentError(
-                shown,
-                1,
-                "front matter is not closed: add a line '---' after it",
-                "front_matter_not_closed",
-            )
-        )
-        return None
-    front = "\n".join(lines[1:closing])
-    try:
-        meta = yaml.safe_load(front) or {}
-    except yaml.YAMLError as error:
-        errors.append(
-            ContentError(
-                shown,
-                yaml_line(error) + 1,
-                f"front matter is not valid YAML: {yaml_problem(error)}",
-                "bad_yaml",
-            )
-        )
-        return None
-    if not isinstance(meta, dict):
-        errors.append(
-            ContentError(shown, 2, "front matter should be 'field: value' lines", "bad_yaml")
-        )
-        return None
+    meta, front, lines, closing = found
 
     def line_of(key):
         found = key_line(front, key)

@@ -90,3 +90,49 @@ def decode(path, shown, errors, *, max_bytes):
                 )
             )
     return None if found else text
+
+
+def split_front_matter(text, shown, errors):
+    """A markdown file's front matter, parsed: (fields, front matter text, lines, index of the
+    closing '---' line), or None after reporting why not."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    if not lines or lines[0].strip() != "---":
+        errors.append(
+            ContentError(
+                shown,
+                1,
+                "must start with front matter: a line '---', the fields, '---'",
+                "no_front_matter",
+            )
+        )
+        return None
+    closing = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if closing is None:
+        errors.append(
+            ContentError(
+                shown,
+                1,
+                "front matter is not closed: add a line '---' after it",
+                "front_matter_not_closed",
+            )
+        )
+        return None
+    front = "\n".join(lines[1:closing])
+    try:
+        meta = load_yaml(front) or {}
+    except yaml.YAMLError as error:
+        errors.append(
+            ContentError(
+                shown,
+                yaml_line(error) + 1,
+                f"front matter is not valid YAML: {yaml_problem(error)}",
+                "bad_yaml",
+            )
+        )
+        return None
+    if not isinstance(meta, dict):
+        errors.append(
+            ContentError(shown, 2, "front matter should be 'field: value' lines", "bad_yaml")
+        )
+        return None
+    return meta, front, lines, closing

@@ -2,10 +2,8 @@
 
 import re
 
-import yaml
-
 from procedures.content.errors import ContentError
-from procedures.content.source_text import decode, key_line, load_yaml, yaml_line, yaml_problem
+from procedures.content.source_text import decode, key_line, split_front_matter
 from procedures.records import FIELDS_BY_KEY, VersionRecord
 
 
@@ -14,48 +12,10 @@ def read_version_file(path, root, errors, *, max_bytes):
     text = decode(path, shown, errors, max_bytes=max_bytes)
     if text is None:
         return None
-    text = text.replace("\r\n", "\n")
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        errors.append(
-            ContentError(
-                shown,
-                1,
-                "must start with front matter: a line '---', the fields, '---'",
-                "no_front_matter",
-            )
-        )
+    found = split_front_matter(text, shown, errors)
+    if found is None:
         return None
-    try:
-        closing = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    except StopIteration:
-        errors.append(
-            ContentError(
-                shown,
-                1,
-                "front matter is not closed: add a line '---' after it",
-                "front_matter_not_closed",
-            )
-        )
-        return None
-    front = "\n".join(lines[1:closing])
-    try:
-        meta = load_yaml(front) or {}
-    except yaml.YAMLError as error:
-        errors.append(
-            ContentError(
-                shown,
-                yaml_line(error) + 1,
-                f"front matter is not valid YAML: {yaml_problem(error)}",
-                "bad_yaml",
-            )
-        )
-        return None
-    if not isinstance(meta, dict):
-        errors.append(
-            ContentError(shown, 2, "front matter should be 'field: value' lines", "bad_yaml")
-        )
-        return None
+    meta, front, lines, closing = found
 
     def line_of(key):
         front_line = key_line(front, str(key))

@@ -107,3 +107,16 @@ def test_the_sample_partnerships_load(sample_manual):
     assert {"ceop", "report-remove", "iwf", "childline", "nspcc-helpline", "act"} <= set(
         Contact.objects.filter(partnership=None).values_list("slug", flat=True)
     )
+
+
+def test_an_impossible_date_in_local_information_is_a_problem_not_a_traceback(
+    two_partnerships,
+):
+    write_local(
+        two_partnerships.root, "northmoor", "online-safety", "Text.", version=2,
+        effective="2025-02-30",
+    )  # fmt: skip
+    with pytest.raises(ContentInvalid) as raised:
+        two_partnerships.read()
+    codes = {(e.path, e.code) for e in raised.value.errors}
+    assert ("partnerships/northmoor/local/online-safety/v2.md", "not_a_date") in codes
