@@ -10,8 +10,10 @@ import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from tests.conftest import SAMPLE_CONTENT
 
@@ -94,3 +96,21 @@ def manual_as_it_stands_today(db, tmp_path):
         if effective.group(1) > today:
             path.unlink()
     call_command("load_content", str(folder), verbosity=0)
+
+
+@pytest.fixture
+def editor_and_publisher(db):
+    """Edna the editor and Pat the publisher, each signing in with the password
+    "a-long-test-password" and, as the admin asks for a second factor, a backup code
+    "<name>-backup-code" (each use spends one of five)."""
+    users = {}
+    for name, group in [("edna", "Editor"), ("pat", "Publisher")]:
+        user = User.objects.create_user(
+            name, f"{name}@example.org", "a-long-test-password", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group))
+        device = StaticDevice.objects.create(user=user, name="Backup codes")
+        for _ in range(5):
+            device.token_set.create(token=f"{name}-backup-code")
+        users[name] = user
+    return users

@@ -6,8 +6,7 @@ and the drafts list). axe-core checks every admin page an editor or a publisher 
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django_otp.plugins.otp_static.models import StaticDevice
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from procedures.models import Chapter, ChapterVersion, Draft, Release
@@ -22,16 +21,7 @@ SUMMARY = "How children are harmed online: bullying in group chats."
 
 
 @pytest.fixture
-def site(live_server, manual_as_it_stands_today):
-    for name, group in [("edna", "Editor"), ("pat", "Publisher")]:
-        user = User.objects.create_user(
-            name, f"{name}@example.org", "a-long-test-password", is_staff=True
-        )
-        user.groups.add(Group.objects.get(name=group))
-        # The admin asks for a second factor: backup codes (each works once) to sign in with.
-        device = StaticDevice.objects.create(user=user, name="Backup codes")
-        for _ in range(5):
-            device.token_set.create(token=f"{name}-backup-code")
+def site(live_server, manual_as_it_stands_today, editor_and_publisher):
     return live_server.url
 
 

@@ -6,9 +6,7 @@ finds the new words and not the removed ones. axe-core checks every public page 
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice
 from playwright.sync_api import expect
 
 from procedures.models import ChapterVersion
@@ -21,15 +19,7 @@ SUMMARY = "Types of online abuse: how anonymity emboldens children and is exploi
 
 
 @pytest.fixture
-def site(live_server, manual_as_it_stands_today):
-    for name, group in [("edna", "Editor"), ("pat", "Publisher")]:
-        user = User.objects.create_user(
-            name, f"{name}@example.org", "a-long-test-password", is_staff=True
-        )
-        user.groups.add(Group.objects.get(name=group))
-        # The admin asks for a second factor: give each a backup code to sign in with.
-        device = StaticDevice.objects.create(user=user, name="Backup codes")
-        device.token_set.create(token=f"{name}-backup-code")
+def site(live_server, manual_as_it_stands_today, editor_and_publisher):
     return live_server.url
 
 
