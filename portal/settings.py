@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "markdownx",
     "procedures",
     "procedures.search",
-    "partnerships",
+    "procedures.partnerships",
     "updates",
     # Operations (background jobs, staff sign-in): see the block "Operations" below.
     "portal",
@@ -69,8 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.BadQueryStringMiddleware",
-    # /p/<partnership>/... serves every public page for a partnership: see partnerships/choosing.py.
-    "partnerships.choosing.PartnershipMiddleware",
+    # /p/<partnership>/... serves every public page for a partnership (see its module).
+    "procedures.partnerships.choosing.PartnershipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,7 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "partnerships.choosing.partnership_context",
+                "procedures.partnerships.choosing.partnership_context",
             ],
         },
     },

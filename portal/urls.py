@@ -24,6 +24,6 @@ urlpatterns = [
         TemplateView.as_view(template_name="accessibility.html"),
         name="accessibility",
     ),
-    path("", include("partnerships.urls")),
+    path("", include("procedures.partnerships.urls")),
     path("", include("procedures.urls")),
 ]

@@ -43,9 +43,9 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from partnerships.models import Contact, LocalInformation, Partnership
 from procedures import selectors
 from procedures.models import Chapter, ChapterSlug, Part, Release, Review
+from procedures.partnerships.models import Contact, LocalInformation, Partnership
 
 try:
     import brotli

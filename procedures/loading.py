@@ -11,10 +11,10 @@ from dataclasses import dataclass, field, replace
 from django.db import transaction
 from django.utils import timezone
 
-from partnerships.loading import load_partnership_content
 from procedures.caching import bump_on_commit
 from procedures.content import ContentError, ContentInvalid, Manual
 from procedures.models import Chapter, ChapterSlug, ChapterVersion, Part, Release
+from procedures.partnerships.loading import load_partnership_content
 from procedures.records import VersionRecord
 from procedures.versions import store_version
 

@@ -12,10 +12,10 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from partnerships import page as partnership_page
 from procedures import review_dates, selectors
 from procedures.caching import cached_page
 from procedures.models import ChapterVersion, Release
+from procedures.partnerships import page as partnership_page
 from procedures.records import diff_versions
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("procedures", "partnerships", "updates", "portal")
+APPS = ("procedures", "updates", "portal")
 
 
 def module_name(path):

@@ -12,8 +12,6 @@ from pathlib import Path
 
 from django.conf import settings
 
-from partnerships.reading import FOLDER as PARTNERSHIP_FOLDER
-from partnerships.reading import read_partnership_content
 from procedures.content.errors import ContentError, ContentInvalid
 from procedures.content.layout import chapter_files
 from procedures.content.manual_file import (
@@ -24,6 +22,8 @@ from procedures.content.manual_file import (
 )
 from procedures.content.tree import check_former_slugs, check_tree, check_versions
 from procedures.content.version_files import read_version_file
+from procedures.partnerships.reading import FOLDER as PARTNERSHIP_FOLDER
+from procedures.partnerships.reading import read_partnership_content
 from procedures.records import VersionRecord
 from procedures.rendering import LinkTarget
 

@@ -5,9 +5,9 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 
-from partnerships import search as partnership_search
-from partnerships import selectors as partnership_selectors
 from procedures import selectors
+from procedures.partnerships import search as partnership_search
+from procedures.partnerships import selectors as partnership_selectors
 from procedures.search import engine, query
 
 PAGE_NUMBER = re.compile(r"\s*\+?(\d{1,12})\s*")
