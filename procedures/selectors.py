@@ -123,15 +123,6 @@ def related_and_linking_here(version: ChapterVersion, on: datetime.date | None =
     )
 
 
-def _current_of(chapters, on):
-    return list(
-        ChapterVersion.objects.valid_on(on or today())
-        .filter(chapter__in=chapters)
-        .for_listing()
-        .order_by("number_key")
-    )
-
-
 def stored_hashes() -> dict[tuple[str, int], str]:
     """(chapter slug, version number) -> source hash of every stored version: what the loader
     compares a content tree with before rendering anything."""
@@ -274,7 +265,12 @@ def versions_between(chapter: Chapter, first: int, last: int) -> list[ChapterVer
 
 def current_of(chapters, on: datetime.date | None = None) -> list[ChapterVersion]:
     """The given chapters' versions current on the day, in chapter-number order."""
-    return _current_of(chapters, on)
+    return list(
+        ChapterVersion.objects.valid_on(on or today())
+        .filter(chapter__in=chapters)
+        .for_listing()
+        .order_by("number_key")
+    )
 
 
 def latest_version(chapter: Chapter) -> ChapterVersion | None:
