@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "procedures",
     "procedures.search",
     "procedures.partnerships",
+    "procedures.feedback",
     "updates",
     # Operations (background jobs, staff sign-in): see the block "Operations" below.
     "portal",
@@ -279,6 +280,14 @@ RATE_LIMITS = {
     "search-client": os.environ.get("RATE_LIMIT_SEARCHES_PER_CLIENT", "120/60"),
     "feedback-client": os.environ.get("RATE_LIMIT_FEEDBACK_PER_CLIENT", "5/3600"),
 }
+
+# Problem reports go to the chosen partnership's business unit; this address gets them when
+# no partnership was chosen or it has no business unit email.
+FEEDBACK_REGIONAL_EMAIL = os.environ.get("FEEDBACK_REGIONAL_EMAIL", DEFAULT_FROM_EMAIL)
+# Chapter reads are counted in each worker's memory and added to the database this often
+# (seconds; 0: only at exit), or sooner once this many are waiting. See feedback/reading_figures.py.
+READING_FIGURES_FLUSH_SECONDS = float(os.environ.get("READING_FIGURES_FLUSH_SECONDS", "60"))
+READING_FIGURES_FLUSH_HITS = int(os.environ.get("READING_FIGURES_FLUSH_HITS", "1000"))
 
 # The database and local-memory caches cull a third of their entries once they hold
 # MAX_ENTRIES (300 by default); a flood of sign-ups for fresh addresses would cull the

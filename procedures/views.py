@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from procedures import review_dates, selectors
 from procedures.caching import cached_page
+from procedures.feedback.reading_figures import counts_reads
 from procedures.models import ChapterVersion, Release
 from procedures.partnerships import page as partnership_page
 from procedures.records import diff_versions
@@ -60,6 +61,7 @@ def by_chapter(view):
     return wrapper
 
 
+@counts_reads  # in memory, outside the page cache: a cached hit adds no query
 @cached_page
 @by_chapter
 def chapter(request, chapter):

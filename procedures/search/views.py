@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 
 from procedures import selectors
+from procedures.feedback.reading_figures import note_search
 from procedures.partnerships import search as partnership_search
 from procedures.partnerships import selectors as partnership_selectors
 from procedures.search import engine, query
@@ -16,6 +17,7 @@ PAGE_NUMBER = re.compile(r"\s*\+?(\d{1,12})\s*")
 def search(request):
     text = request.GET.get("q", "")
     results = engine.search(text, page=page_number(request.GET.get("page")))
+    note_search(results)  # counts a search that found nothing, for managers
     partnership = getattr(request, "partnership", None)
     return render(
         request,
