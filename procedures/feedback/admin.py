@@ -1,7 +1,7 @@
 """Problem reports and the reading figures in the admin: for managers to read, not to edit.
 
-Who sees them is a permission: migration 0002 gives the Publisher group (the procedures
-managers) view_feedback and view_weeklyreads; editors have neither.
+Who sees them is a permission: the Manager group (managers.py) has view_feedback and
+view_weeklyreads; the Editor and Publisher groups have neither.
 """
 
 from django.contrib import admin

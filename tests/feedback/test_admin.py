@@ -1,5 +1,5 @@
-"""Managers (the Publisher group) read problem reports and the reading figures in the admin;
-editors and readers cannot, and nobody edits a report there."""
+"""Managers (the Manager group) read problem reports and the reading figures in the admin;
+editors, publishers who are not managers, and readers cannot; nobody edits a report there."""
 
 import datetime
 
@@ -18,10 +18,18 @@ FIGURES = "/admin/feedback/weeklyreads/"
 REPORTS = "/admin/feedback/feedback/"
 
 
-def staff(name, group):
+def staff(name, *groups):
     user = User.objects.create_user(name, f"{name}@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
+    user.groups.add(*Group.objects.filter(name__in=groups))
     return user
+
+
+def test_the_manager_group_may_only_read_reports_and_figures():
+    manager = Group.objects.get(name="Manager")
+    assert set(manager.permissions.values_list("content_type__app_label", "codename")) == {
+        ("feedback", "view_feedback"),
+        ("feedback", "view_weeklyreads"),
+    }
 
 
 @pytest.fixture
@@ -36,8 +44,8 @@ def report(reported_manual):
     )
 
 
-def test_a_publisher_lists_and_reads_reports_but_cannot_change_them(client, report):
-    client.force_login(staff("pat", "Publisher"))
+def test_a_manager_lists_and_reads_reports_but_cannot_change_them(client, report):
+    client.force_login(staff("pat", "Publisher", "Manager"))
     listing = client.get(REPORTS)
     html = listing.content.decode()
     assert listing.status_code == 200
@@ -55,10 +63,11 @@ def test_a_publisher_lists_and_reads_reports_but_cannot_change_them(client, repo
     assert Feedback.objects.get().what_is_wrong == "The <b>LADO</b> number is wrong."
 
 
-def test_editors_and_readers_see_neither_reports_nor_figures(client, report):
+@pytest.mark.parametrize("group", ["Editor", "Publisher"])
+def test_only_managers_see_reports_and_figures(client, report, group):
     for path in (REPORTS, FIGURES, f"{REPORTS}{report.pk}/change/"):
         assert client.get(path).status_code == 302  # to the sign-in page
-    client.force_login(staff("edna", "Editor"))
+    client.force_login(staff("edna", group))
     for path in (REPORTS, FIGURES, f"{REPORTS}{report.pk}/change/"):
         assert client.get(path).status_code == 403
     assert "Reading figures" not in client.get("/admin/").content.decode()
@@ -68,7 +77,7 @@ def test_the_figures_page_shows_reads_by_week_searches_and_reports(client, repor
     week = week_of(today())
     reading_figures.add_reads({("online-safety", week): 12, ("bullying", week): 3})
     SearchMiss.objects.create(week=week, query="zebra crossings", count=4)
-    client.force_login(staff("pat", "Publisher"))
+    client.force_login(staff("pat", "Publisher", "Manager"))
     assert "Reading figures" in client.get("/admin/").content.decode()
     page = client.get(FIGURES)
     html = page.content.decode()
@@ -81,7 +90,7 @@ def test_the_figures_page_shows_reads_by_week_searches_and_reports(client, repor
 
 
 def test_the_figures_page_with_nothing_counted_says_so(client, reported_manual):
-    client.force_login(staff("pat", "Publisher"))
+    client.force_login(staff("pat", "Publisher", "Manager"))
     html = client.get(FIGURES).content.decode()
     assert "No chapter reads counted in the last 8 weeks." in html
     assert "Every search found something." in html
@@ -91,7 +100,7 @@ def test_the_figures_page_with_nothing_counted_says_so(client, reported_manual):
 def test_old_weeks_leave_the_page(client, reported_manual):
     old = week_of(today()) - datetime.timedelta(weeks=52)
     reading_figures.add_reads({("online-safety", old): 99})
-    client.force_login(staff("pat", "Publisher"))
+    client.force_login(staff("pat", "Publisher", "Manager"))
     html = client.get(FIGURES).content.decode()
     assert "No chapter reads counted in the last 8 weeks." in html
     assert "<td>99</td>" not in html
