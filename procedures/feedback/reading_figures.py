@@ -22,11 +22,13 @@ import logging
 import os
 import re
 import threading
+import time
 from functools import wraps
 
 from django.conf import settings
 from django.db import IntegrityError, connections, transaction
 from django.db.models import F, Sum
+from django.utils import timezone
 
 from procedures.feedback.models import Feedback, SearchMiss, WeeklyReads
 from procedures.models import Chapter, ChapterVersion, today
@@ -57,10 +59,11 @@ class ReadCounter:
         self.hits = 0
         self.wake = threading.Event()
         self.pid = None  # the process whose flushing thread is running
+        self.week, self.week_ends = None, 0.0
 
     def count(self, slug: str) -> None:
         with self.lock:
-            key = (slug, week_of(today()))
+            key = (slug, self._week())
             if key in self.waiting or len(self.waiting) < self.MAX_WAITING:
                 self.waiting[key] += 1
             self.hits += 1
@@ -69,6 +72,15 @@ class ReadCounter:
             started = self.pid == os.getpid()
         if not started:
             self._start()
+
+    def _week(self) -> datetime.date:
+        """This week's Monday, worked out again only when the week ends (London midnight)."""
+        if time.time() >= self.week_ends:
+            self.week = week_of(today())
+            monday = self.week + datetime.timedelta(weeks=1)
+            zone = timezone.get_current_timezone()
+            self.week_ends = datetime.datetime.combine(monday, datetime.time(), zone).timestamp()
+        return self.week
 
     def take(self) -> collections.Counter:
         with self.lock:

@@ -166,3 +166,12 @@ def test_figures_for_the_page(reported_manual):
     SearchMiss.objects.create(week=week - datetime.timedelta(weeks=30), query="old", count=50)
     assert reading_figures.searches_that_found_nothing() == [("zebra", 5), ("aardvark", 1)]
     assert Chapter.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_reads_after_the_week_ends_count_in_the_new_week(reported_manual, read_counter):
+    read_counter.week, read_counter.week_ends = datetime.date(2020, 1, 6), 0.0  # long over
+    read_counter.count("bullying")
+    read_counter.flush()
+    assert WeeklyReads.objects.get().week == week_of(today())
+    assert read_counter.week_ends > 0
