@@ -34,18 +34,20 @@ def report_problem(*, version, partnership, what_is_wrong: str, email: str = "")
 
 def recipient(feedback: Feedback) -> str:
     """The business unit of the partnership the reader had chosen, else the regional address."""
-    if feedback.partnership_id is not None:
-        unit = (
-            Contact.objects.filter(
-                partnership_id=feedback.partnership_id, kind=Contact.Kind.BUSINESS_UNIT
-            )
-            .exclude(email="")
-            .order_by("order", "pk")
-            .first()
-        )
-        if unit is not None:
-            return unit.email
-    return settings.FEEDBACK_REGIONAL_EMAIL
+    return business_unit_email(feedback.partnership) or settings.FEEDBACK_REGIONAL_EMAIL
+
+
+def business_unit_email(partnership) -> str:
+    """The partnership's business unit address ("" for none, or no partnership)."""
+    if partnership is None:
+        return ""
+    unit = (
+        Contact.objects.filter(partnership=partnership, kind=Contact.Kind.BUSINESS_UNIT)
+        .exclude(email="")
+        .order_by("order", "pk")
+        .first()
+    )
+    return unit.email if unit is not None else ""
 
 
 def claim(feedback_id: int) -> Feedback | None:

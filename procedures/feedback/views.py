@@ -43,7 +43,13 @@ def report(request, slug):
     return render(
         request,
         "feedback/report.html",
-        {"form": form, "chapter": chapter, "version": version, "current": current},
+        {
+            "form": form,
+            "chapter": chapter,
+            "version": version,
+            "current": current,
+            "to_business_unit": _to_business_unit(request),
+        },
     )
 
 
@@ -52,7 +58,16 @@ def thanks(request, slug):
     chapter, current, moved = _chapter(request, slug, "feedback:thanks")
     if moved:
         return moved
-    return render(request, "feedback/thanks.html", {"chapter": chapter, "current": current})
+    return render(
+        request,
+        "feedback/thanks.html",
+        {"chapter": chapter, "current": current, "to_business_unit": _to_business_unit(request)},
+    )
+
+
+def _to_business_unit(request):
+    """Whether a report from here goes to the chosen partnership's business unit."""
+    return bool(reports.business_unit_email(getattr(request, "partnership", None)))
 
 
 def _chapter(request, slug, view_name):

@@ -37,6 +37,8 @@ def test_the_form_names_the_chapter_version_and_who_gets_the_report(client, repo
     assert "the regional procedures team" in html
     northmoor = client.get("/p/northmoor" + FORM).content.decode()
     assert "the Northmoor business unit" in northmoor
+    eastbrook = client.get("/p/eastbrook" + FORM).content.decode()  # no business unit email
+    assert "the regional procedures team" in eastbrook
 
 
 def test_a_report_is_stored_with_chapter_version_and_partnership(client, reported_manual):
