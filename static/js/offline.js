@@ -35,17 +35,23 @@
     });
   }
 
-  function when(iso) {
-    return new Date(iso).toLocaleString('en-GB', {
-      weekday: 'long', day: 'numeric', month: 'long', year: 'numeric',
-      hour: 'numeric', minute: '2-digit'
-    });
+  var DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+  var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+    'September', 'October', 'November', 'December'];
+
+  // "1 June 2024" for a day ("2024-06-01").
+  function day(iso) {
+    var parts = iso.split('-');
+    return Number(parts[2]) + ' ' + MONTHS[Number(parts[1]) - 1] + ' ' + parts[0];
   }
 
-  function day(iso) {
-    return new Date(iso + 'T12:00:00').toLocaleDateString('en-GB', {
-      day: 'numeric', month: 'long', year: 'numeric'
-    });
+  // "Monday 30 November 2026 at 9:05am", in the reader's time.
+  function when(iso) {
+    var date = new Date(iso);
+    var minutes = date.getMinutes();
+    return DAYS[date.getDay()] + ' ' + date.getDate() + ' ' + MONTHS[date.getMonth()] + ' ' +
+      date.getFullYear() + ' at ' + (date.getHours() % 12 || 12) + ':' +
+      (minutes < 10 ? '0' : '') + minutes + (date.getHours() < 12 ? 'am' : 'pm');
   }
 
   function today() {

@@ -3,12 +3,12 @@ chapter, saying it is a saved copy, when it was saved and its version. Back onli
 published meanwhile is flagged and shown in its new version. Nothing behind sign-in is saved."""
 
 import datetime
-import json
 import re
 import time
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from procedures import selectors
@@ -39,12 +39,17 @@ def site(live_server, manual_as_it_stands_today, editor_and_publisher):
     return live_server.url
 
 
-def wait_for_saved_copy(page, *, edition=None, timeout=30):
-    """The saved copy once the worker has saved it in full (a different one than `edition`)."""
+def wait_for_saved_copy(page, *, edition=None, partnership=None, timeout=30):
+    """The saved copy once the worker has saved it in full (a different one than `edition`;
+    for `partnership` when given)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         saved = page.evaluate(SAVED_COPY)
-        if saved and saved.get("edition") != edition:
+        if (
+            saved
+            and saved.get("edition") != edition
+            and (partnership is None or (saved["partnership"] or {}).get("slug") == partnership)
+        ):
             return saved
         page.wait_for_timeout(200)
     raise AssertionError("the service worker did not save a copy of the manual")
@@ -115,11 +120,11 @@ def test_a_chapter_reads_offline_and_a_newer_version_shows_on_reconnecting(
     context.close()
 
 
-def test_admin_and_signed_in_pages_are_never_saved(site, browser):
+def test_admin_and_signed_in_pages_are_never_saved(site, browser, editor_and_publisher):
     context = browser.new_context()
     page = context.new_page()
     page.goto(site + "/chapters/bullying/")
-    wait_for_saved_copy(page)
+    saved = wait_for_saved_copy(page)
     page.goto(site + "/admin/")
     page.get_by_label("Username").fill("pat")
     page.get_by_label("Password").fill("a-long-test-password")
@@ -127,15 +132,43 @@ def test_admin_and_signed_in_pages_are_never_saved(site, browser):
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name=re.compile("Drafts, releases"))).to_be_visible()
     page.goto(site + "/admin/procedures/chapter/")
-    # Signed in, the reader's pages are read again and the copy is checked once more.
+    page.goto(site + "/updates/")
+    # Something is published while signed in: the copy is saved again, with the session
+    # cookie in the browser.
+    publish_next_version("bullying", users=editor_and_publisher)
     page.goto(site + "/chapters/bullying/")
-    page.wait_for_timeout(1500)
+    wait_for_saved_copy(page, edition=saved["edition"])
+
     stored = page.evaluate(STORED)
     assert any(url.endswith("/chapters/bullying/") for url in stored)
-    assert not [url for url in stored if "/admin/" in url or "/updates/" in url]
-    saved = json.dumps(page.evaluate(SAVED_COPY))
-    assert "/admin/" not in saved
+    assert [url for url in stored if "/admin/" in url or "/updates/" in url] == []
+    context.set_offline(True)
+    for address in ("/admin/", "/admin/procedures/chapter/", "/updates/"):
+        with pytest.raises(PlaywrightError, match="ERR_INTERNET_DISCONNECTED"):
+            page.goto(site + address)
+    context.close()
+
+
+def test_offline_the_home_screen_and_unsaved_pages_answer_from_the_copy(site, browser, axe_check):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site + "/offline/")
+    axe_check(page, "reading offline page")
+    page.goto(site + "/p/northmoor/")
+    # Choosing a partnership replaces the copy (of the manual alone) with the partnership's.
+    wait_for_saved_copy(page, partnership="northmoor")
 
     context.set_offline(True)
-    page.goto(site + "/admin/procedures/chapter/", wait_until="commit") if False else None
+    # The installed app starts at the contents: the partnership's, from the copy.
+    page.goto(site + "/")
+    notice = page.locator(".app-offline-notice")
+    expect(notice).to_contain_text("You are reading a saved copy")
+    expect(notice).to_contain_text("Local information is for Northmoor")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Safeguarding children procedures")
+    axe_check(page, "contents read from the saved copy")
+    page.get_by_role("link", name=re.compile("Domestic abuse", re.I)).click()
+    expect(page.locator(".app-offline-version")).to_contain_text("This chapter is version")
+    page.goto(site + "/p/northmoor/amendments/")
+    expect(notice).to_contain_text("You are offline and this page is not in the saved copy.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reading offline")
     context.close()
