@@ -5,6 +5,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -54,6 +55,8 @@ def manifest(request):
     icon = "image/png"
     return JsonResponse(
         {
+            # One app whichever partnership's page it was installed from.
+            "id": "/",
             "name": NAME,
             "short_name": "Procedures",
             "description": "Safeguarding children procedures, readable without a connection.",
@@ -81,6 +84,14 @@ def manifest(request):
 @cached_page
 def about(request):
     return render(request, "offline/about.html")
+
+
+def _assets():
+    hashed = [static(name) for name in ASSETS]
+    # govuk-init.js imports GOV.UK Frontend by its plain name: the manifest storage does not
+    # rewrite module imports, so that name is saved as well.
+    plain = f"{settings.STATIC_URL}build/govuk-frontend.min.js"
+    return hashed if plain in hashed else [*hashed, plain]
 
 
 @cached_page
@@ -111,6 +122,6 @@ def copy(request):
             {"url": reverse("offline:about"), "title": "Reading offline"},
         ],
         "chapters": chapters,
-        "assets": [static(name) for name in ASSETS],
+        "assets": _assets(),
     }
     return HttpResponse(json.dumps(body), content_type="application/json")

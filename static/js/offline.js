@@ -10,7 +10,11 @@
   'use strict';
 
   var script = document.currentScript;
+  var status = document.getElementById('app-offline-status');
   if (!script || !('serviceWorker' in navigator) || !window.caches) {
+    if (status) {
+      status.textContent = 'This browser cannot keep a saved copy.';
+    }
     return;
   }
   var COPY = 'offline-copy-';
@@ -119,14 +123,14 @@
       ? 'You are offline and this page is not in the saved copy.'
       : 'You are reading a saved copy, saved on ' + when(list.savedAt) + '.';
     var content = banner('Saved copy', heading);
-    var about = 'It may not be the current version: connect to the internet to check.';
+    var caution = 'It may not be the current version: connect to the internet to check.';
     if (list.checkedAt && list.checkedAt !== list.savedAt) {
-      about = 'It was last checked as current on ' + when(list.checkedAt) + '. ' + about;
+      caution = 'It was last checked as current on ' + when(list.checkedAt) + '. ' + caution;
     }
     if (list.partnership) {
-      about += ' Local information is for ' + list.partnership.name + '.';
+      caution += ' Local information is for ' + list.partnership.name + '.';
     }
-    content.appendChild(element('p', 'govuk-body', about));
+    content.appendChild(element('p', 'govuk-body', caution));
     var chapter = thisChapter(list);
     if (chapter) {
       var line = 'This chapter is version ' + chapter.version + ', effective ' +
@@ -138,6 +142,14 @@
       content.appendChild(element('p', 'govuk-body app-offline-version', line));
     }
     content.appendChild(versionsList(list));
+    var about = list.pages.filter(function (page) { return /\/offline\/$/.test(page.url); })[0];
+    if (about && state !== 'missing') {
+      var more = element('p', 'govuk-body');
+      var link = element('a', 'govuk-notification-banner__link', 'How the saved copy works');
+      link.href = about.url;
+      more.appendChild(link);
+      content.appendChild(more);
+    }
   }
 
   function showChanged(change) {
@@ -203,6 +215,18 @@
     if (navigator.onLine) {
       ask();
     }
+  }
+
+  // The "Reading offline" page says what this browser holds.
+  if (status) {
+    savedCopy().then(function (list) {
+      status.textContent = list
+        ? 'This browser holds a saved copy, saved on ' + when(list.savedAt) + ', of ' +
+          list.chapters.length + ' chapters' + (list.partnership
+            ? ' with ' + list.partnership.name + '\'s local information and contacts.' : '.')
+        : 'This browser holds no saved copy yet. It is saved in the background while you ' +
+          'read online: look again in a minute.';
+    });
   }
 
   if (state) {

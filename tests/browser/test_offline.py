@@ -55,7 +55,7 @@ def wait_for_saved_copy(page, *, edition=None, partnership=None, timeout=30):
     raise AssertionError("the service worker did not save a copy of the manual")
 
 
-def publish_next_version(slug, *, users):
+def publish_next_version(slug, *, users, days=0):
     chapter = Chapter.objects.get(slug=slug)
     latest = selectors.latest_version(chapter)
     draft = Draft.objects.create(
@@ -66,7 +66,7 @@ def publish_next_version(slug, *, users):
         part=latest.part,
         body=latest.source + "\n\n## Bullying in sport {#sport}\n\nCoaches report it.\n",
         summary="Adds a section on bullying in sport.",
-        effective_date=timezone.localdate(),
+        effective_date=timezone.localdate() + datetime.timedelta(days=days),
         review_date=timezone.localdate() + datetime.timedelta(days=400),
         created_by=users["edna"],
     )
@@ -82,6 +82,12 @@ def test_a_chapter_reads_offline_and_a_newer_version_shows_on_reconnecting(
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     address = site + "/p/northmoor/chapters/bullying/"
     page.goto(address)
     saved = wait_for_saved_copy(page)
@@ -157,6 +163,10 @@ def test_offline_the_home_screen_and_unsaved_pages_answer_from_the_copy(site, br
     page.goto(site + "/p/northmoor/")
     # Choosing a partnership replaces the copy (of the manual alone) with the partnership's.
     wait_for_saved_copy(page, partnership="northmoor")
+    page.goto(site + "/p/northmoor/offline/")
+    expect(page.locator("#app-offline-status")).to_contain_text(
+        re.compile(r"This browser holds a saved copy, saved on .* of 14 chapters with Northmoor")
+    )
 
     context.set_offline(True)
     # The installed app starts at the contents: the partnership's, from the copy.
@@ -171,4 +181,29 @@ def test_offline_the_home_screen_and_unsaved_pages_answer_from_the_copy(site, br
     page.goto(site + "/p/northmoor/amendments/")
     expect(notice).to_contain_text("You are offline and this page is not in the saved copy.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Reading offline")
+    context.close()
+
+
+def test_offline_a_version_replaced_since_by_a_scheduled_one_is_not_relied_on(
+    site, browser, editor_and_publisher
+):
+    publish_next_version("bullying", users=editor_and_publisher, days=30)
+    takes_effect = timezone.localdate() + datetime.timedelta(days=30)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site + "/chapters/bullying/")
+    saved = wait_for_saved_copy(page)
+    bullying = next(c for c in saved["chapters"] if c["slug"] == "bullying")
+    assert bullying["replaced_on"] == takes_effect.isoformat()
+
+    context.set_offline(True)
+    page.reload()
+    version = page.locator(".app-offline-version")
+    expect(version).to_have_text("This chapter is version 1, effective 23 June 2023.")
+    page.clock.set_fixed_time(datetime.datetime.combine(takes_effect, datetime.time(9)))
+    page.reload()
+    expect(version).to_contain_text(
+        f"A newer version took effect on {takes_effect.day} {takes_effect:%B %Y} and is not in "
+        "the saved copy: do not rely on this one."
+    )
     context.close()
