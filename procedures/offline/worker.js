@@ -28,7 +28,10 @@ self.addEventListener('activate', function (event) {
 
 self.addEventListener('message', function (event) {
   if (event.data && event.data.type === 'check') {
-    event.waitUntil(check().catch(function () {}));
+    // A page back online asks for a check of its own: one already running may have started
+    // while the network was still down.
+    var previous = running || Promise.resolve();
+    event.waitUntil(previous.catch(function () {}).then(check).catch(function () {}));
   }
 });
 
@@ -39,10 +42,13 @@ self.addEventListener('fetch', function (event) {
     return;
   }
   var isPage = request.mode === 'navigate';
-  event.respondWith(networkFirst(request, isPage));
+  var answer = networkFirst(request, isPage);
+  event.respondWith(answer.then(function (found) { return found.response; }));
   if (isPage) {
     // Reading online keeps the copy up to date; an unchanged list costs a 304.
-    event.waitUntil(delay(1000).then(function () { return check(); }).catch(function () {}));
+    event.waitUntil(answer.then(function (found) {
+      return found.fromNetwork ? delay(1000).then(check) : null;
+    }).catch(function () {}));
   }
 });
 
@@ -50,6 +56,8 @@ function delay(ms) {
   return new Promise(function (resolve) { setTimeout(resolve, ms); });
 }
 
+// { response, fromNetwork }: the network's answer, or the saved copy's when the network
+// fails or is slow.
 async function networkFirst(request, isPage) {
   var network = fetch(request);
   var first = await Promise.race([
@@ -58,17 +66,21 @@ async function networkFirst(request, isPage) {
     delay(TIMEOUT).then(function () { return { late: true }; })
   ]);
   if (first.response) {
-    return first.response;
+    return { response: first.response, fromNetwork: true };
   }
   var saved = await fromCopy(request, isPage);
   if (saved) {
     network.catch(function () {});
-    return saved;
+    return { response: saved, fromNetwork: false };
   }
   if (first.error) {
-    return isPage ? notSaved(first.error) : Promise.reject(first.error);
+    return { response: await (isPage ? notSaved(first.error) : Promise.reject(first.error)) };
   }
-  return network.catch(function (error) { return isPage ? notSaved(error) : Promise.reject(error); });
+  try {
+    return { response: await network, fromNetwork: true };
+  } catch (error) {
+    return { response: await (isPage ? notSaved(error) : Promise.reject(error)) };
+  }
 }
 
 // The newest complete copy: { cache, list } or null.
