@@ -158,7 +158,9 @@ def test_admin_and_signed_in_pages_are_never_saved(site, browser, editor_and_pub
     context.close()
 
 
-def test_offline_the_home_screen_and_unsaved_pages_answer_from_the_copy(site, browser, axe_check):
+def test_installable_and_offline_the_home_screen_and_unsaved_pages_answer_from_the_copy(
+    site, browser, axe_check
+):
     context = browser.new_context()
     page = context.new_page()
     page.goto(site + "/offline/")
@@ -166,6 +168,11 @@ def test_offline_the_home_screen_and_unsaved_pages_answer_from_the_copy(site, br
     page.goto(site + "/p/northmoor/")
     # Choosing a partnership replaces the copy (of the manual alone) with the partnership's.
     wait_for_saved_copy(page, partnership="northmoor")
+    # Chromium would offer to install it (a test browser context is always incognito).
+    cdp = context.new_cdp_session(page)
+    assert cdp.send("Page.getAppManifest")["errors"] == []
+    blockers = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [error["errorId"] for error in blockers if error["errorId"] != "in-incognito"] == []
     page.goto(site + "/p/northmoor/offline/")
     expect(page.locator("#app-offline-status")).to_contain_text(
         re.compile(r"This browser holds a saved copy, saved on .* of 14 chapters with Northmoor")
