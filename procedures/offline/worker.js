@@ -212,13 +212,18 @@ async function save() {
     var addresses = list.pages.map(function (page) { return page.url; })
       .concat(list.chapters.map(function (chapter) { return chapter.url; }))
       .concat(list.assets);
-    await Promise.all(addresses.map(async function (address) {
-      var fetched = await get(address);
-      if (!storable(fetched)) {
-        throw new Error('Could not save ' + address);
+    // Two at a time: a gentle load on the server, however many readers start at once.
+    var queue = addresses.slice();
+    var fetcher = async function () {
+      for (var address = queue.shift(); address; address = queue.shift()) {
+        var fetched = await get(address);
+        if (!storable(fetched)) {
+          throw new Error('Could not save ' + address);
+        }
+        await cache.put(address, fetched);
       }
-      await cache.put(address, fetched);
-    }));
+    };
+    await Promise.all([fetcher(), fetcher()]);
     list.savedAt = list.checkedAt = new Date().toISOString();
     await cache.put(SAVED, json(list));
   } catch (error) {

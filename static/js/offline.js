@@ -156,7 +156,8 @@
     var content = banner('Updated', 'This chapter has changed since your copy was saved.', true);
     content.appendChild(element('p', 'govuk-body', 'Your saved copy had version ' + change.from +
       (change.savedAt ? ', saved on ' + when(change.savedAt) : '') + '. ' +
-      (change.to ? 'This is version ' + change.to + ', the current version, now saved instead.'
+      (change.to ? 'This is version ' + change.to + ', the current version; your saved copy ' +
+        'is being updated to it.'
         : 'The chapter is no longer in the manual.')));
   }
 
@@ -182,6 +183,12 @@
 
     navigator.serviceWorker.addEventListener('message', function (event) {
       var data = event.data || {};
+      checked = checked || data.type === 'checked';
+      if (state === 'missing' && data.type === 'checked') {
+        // The connection is back: the page asked for can be read now.
+        location.reload();
+        return;
+      }
       if (!shown) {
         return;
       }
@@ -209,8 +216,19 @@
         registration.active.postMessage({ type: 'check' });
       });
     }
-    // "online" is not always fired, nor always true: ask again now and then as well.
-    window.addEventListener('online', ask);
+    // "online" may come before the connection carries anything, and may never come at all:
+    // ask again a little later, and now and then.
+    var checked = false;
+    window.addEventListener('online', function () {
+      checked = false;
+      for (var second = 0; second < 10; second++) {
+        window.setTimeout(function () {
+          if (!checked) {
+            ask();
+          }
+        }, second * 1000);
+      }
+    });
     window.setInterval(ask, 15000);
     if (navigator.onLine) {
       ask();

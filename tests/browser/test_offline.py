@@ -113,7 +113,9 @@ def test_a_chapter_reads_offline_and_a_newer_version_shows_on_reconnecting(
 
     newer = publish_next_version("bullying", users=editor_and_publisher)
     context.set_offline(False)
-    expect(page.locator(".app-version-line")).to_contain_text(f"Version {newer}, effective")
+    expect(page.locator(".app-version-line")).to_contain_text(
+        f"Version {newer}, effective", timeout=10_000
+    )
     changed = page.locator(".app-offline-notice")
     expect(changed).to_contain_text("This chapter has changed since your copy was saved.")
     expect(changed).to_contain_text(f"Your saved copy had version {version}")
@@ -191,6 +193,9 @@ def test_installable_and_offline_the_home_screen_and_unsaved_pages_answer_from_t
     page.goto(site + "/p/northmoor/amendments/")
     expect(notice).to_contain_text("You are offline and this page is not in the saved copy.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Reading offline")
+    # Back online, the page asked for is read at once.
+    context.set_offline(False)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Amendments", timeout=10_000)
     context.close()
 
 
