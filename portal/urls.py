@@ -26,5 +26,6 @@ urlpatterns = [
     ),
     path("", include("procedures.partnerships.urls")),
     path("", include("procedures.feedback.urls")),
+    path("", include("procedures.offline.urls")),
     path("", include("procedures.urls")),
 ]
