@@ -25,5 +25,6 @@ urlpatterns = [
         name="accessibility",
     ),
     path("", include("procedures.partnerships.urls")),
+    path("", include("procedures.pdfs.urls")),
     path("", include("procedures.urls")),
 ]
