@@ -61,15 +61,18 @@ def rebuild_on_commit(using=DEFAULT_DB_ALIAS):
     if not getattr(settings, "PDFS_REBUILD_AFTER_CHANGES", True):
         return
     connection = connections[using]
+    pending = getattr(connection, "pdfs_rebuild_pending", None)
     if connection.in_atomic_block and any(
-        entry[1] is _enqueue_rebuild for entry in connection.run_on_commit
+        entry[1] is pending for entry in connection.run_on_commit
     ):
         return
-    transaction.on_commit(_enqueue_rebuild, using=using, robust=True)
 
+    def enqueue():
+        connection.pdfs_rebuild_pending = None  # the next transaction queues its own
+        rebuild_after_change.enqueue()
 
-def _enqueue_rebuild():
-    rebuild_after_change.enqueue()
+    connection.pdfs_rebuild_pending = enqueue
+    transaction.on_commit(enqueue, using=using, robust=True)
 
 
 def _rebuild_when_scheduled_text_takes_effect():
