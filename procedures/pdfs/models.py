@@ -32,7 +32,7 @@ class PdfFile(models.Model):
     )
     fingerprint = models.CharField(max_length=64, unique=True)
     # What it was built from: every chapter version number, local information number and
-    # contact it shows (documents.manifest), readable by staff and tests.
+    # contact it shows (documents.Document.manifest).
     manifest = models.JSONField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
     requested_at = models.DateTimeField()

@@ -4,6 +4,7 @@ PDF of the manual as it stands now, or is told it is being prepared, never an ol
 import pytest
 from django.core.management import call_command
 from django.test import TestCase
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from procedures.partnerships.models import Partnership
@@ -126,3 +127,15 @@ def test_the_chapter_page_and_the_contents_link_to_the_pdfs(client, sample_manua
     assert 'href="/downloads/"' in client.get("/").content.decode()
     local = client.get("/p/northmoor/chapters/referrals/").content.decode()
     assert 'href="/p/northmoor/chapters/referrals/versions/2/pdf/"' in local
+
+
+def test_a_rebuild_asks_to_run_again_when_a_scheduled_version_takes_effect(
+    sample_manual, on_a_fixed_day, rebuild_after_changes
+):
+    from procedures.pdfs.tasks import rebuild_after_change
+
+    rebuild_after_change.call()
+    rebuild_after_change.call()  # asked once, however many rebuilds see the same day coming
+    (later,) = DBTaskResult.objects.filter(task_path__endswith=".rebuild_after_change")
+    # Online safety version 3 takes effect on 7 December 2026 (London time).
+    assert timezone.localtime(later.run_after).isoformat() == "2026-12-07T00:01:00+00:00"
