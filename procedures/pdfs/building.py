@@ -27,7 +27,7 @@ def document_for(*, kind, version=None, partnership=None, with_text=True):
     return documents.chapter(version=version, partnership=partnership, with_text=with_text)
 
 
-def current_pdf(*, kind, version=None, partnership=None) -> tuple[PdfFile | None, bool]:
+def current_pdf(*, kind, version=None, partnership=None) -> tuple[PdfFile, bool]:
     """The PDF of the manual (or chapter version) as it stands now, without its bytes, and
     whether the worker must be asked for it (a waiting row is filed for it here)."""
     document = document_for(kind=kind, version=version, partnership=partnership, with_text=False)
