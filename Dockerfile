@@ -13,6 +13,11 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 RUN useradd --create-home --uid 10001 portal
+# WeasyPrint (the manual's PDFs, built by the worker) needs Pango, HarfBuzz and a font.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml ./
 # Install the dependencies first (cached while pyproject.toml is unchanged).
 RUN pip install --no-cache-dir .

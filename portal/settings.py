@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "procedures.search",
     "procedures.partnerships",
     "procedures.feedback",
+    "procedures.pdfs",
     "updates",
     # Operations (background jobs, staff sign-in): see the block "Operations" below.
     "portal",
@@ -319,3 +320,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Health (/healthz/): also require a recent worker heartbeat (off for a set-up with no worker).
 HEALTH_CHECK_WORKER = env_flag("HEALTH_CHECK_WORKER", True)
+
+# PDFs of the manual (procedures/pdfs): after any change to the manual the worker builds the
+# whole manual and each current chapter again. Off only where no worker runs (the test suite
+# turns it on in the tests about PDFs).
+PDFS_REBUILD_AFTER_CHANGES = env_flag("PDFS_REBUILD_AFTER_CHANGES", True)

@@ -33,3 +33,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
 # No worker runs beside the tests (tests run jobs with tests.conftest.run_jobs, or start a
 # real worker): /healthz/ leaves the worker out unless a test turns this on.
 HEALTH_CHECK_WORKER = False
+# Nor are PDFs rebuilt after each change, which would queue a job beside every publish the
+# other tests count; the PDF tests (tests/pdfs) turn it on.
+PDFS_REBUILD_AFTER_CHANGES = False

@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("procedures.partnerships.urls")),
     path("", include("procedures.feedback.urls")),
     path("", include("procedures.offline.urls")),
+    path("", include("procedures.pdfs.urls")),
     path("", include("procedures.urls")),
 ]
