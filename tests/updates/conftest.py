@@ -73,11 +73,13 @@ def make_release(db):
 
 @pytest.fixture
 def subscriber(db):
-    """A confirmed subscriber."""
+    """A confirmed subscriber following the whole manual, unless told otherwise."""
 
-    def make(email="reader@example.org", confirmed=True):
+    def make(email="reader@example.org", confirmed=True, whole_manual=True):
         return Subscriber.objects.create(
-            email=email, confirmed_at=timezone.now() if confirmed else None
+            email=email,
+            confirmed_at=timezone.now() if confirmed else None,
+            whole_manual=whole_manual,
         )
 
     return make
