@@ -18,8 +18,8 @@ def _not_in_list(what):
 
 
 class ChoiceForm(forms.Form):
-    # Not sent at all means the whole manual: what the form meant before there was a choice
-    # (and the radio the sign-up page starts on).
+    # Not sent: what was ticked says it (parts, chapters or a partnership), and nothing at
+    # all means the whole manual, as the form meant before there was a choice.
     follow = forms.ChoiceField(
         choices=[(WHOLE_MANUAL, "The whole manual"), (CHOSEN, "Chosen parts or chapters")],
         required=False,
@@ -56,12 +56,11 @@ class ChoiceForm(forms.Form):
         self.fields["chapters"].queryset = Chapter.objects.filter(pk__in=chapter_ids)
         self.partnerships = list(Partnership.objects.all())
 
-    def clean_follow(self):
-        return self.cleaned_data["follow"] or WHOLE_MANUAL
-
     def clean(self):
         data = super().clean()
         chosen_nothing = not (data.get("parts") or data.get("chapters") or data.get("partnership"))
+        if "follow" in data and not data["follow"]:
+            data["follow"] = WHOLE_MANUAL if chosen_nothing else CHOSEN
         if data.get("follow") == CHOSEN and chosen_nothing and not self.errors:
             self.add_error(
                 "chapters",
@@ -83,13 +82,13 @@ class ChoiceForm(forms.Form):
         """The values to show as checked: what was sent, or the initial choice."""
         if self.is_bound:
             return {
-                "follow": self.data.get("follow") or WHOLE_MANUAL,
+                "follow": self.data.get("follow", ""),
                 "parts": set(self.data.getlist("parts")),
                 "chapters": set(self.data.getlist("chapters")),
                 "partnership": self.data.get("partnership", ""),
             }
         return {
-            "follow": self.initial.get("follow", WHOLE_MANUAL),
+            "follow": self.initial.get("follow", ""),
             "parts": {str(pk) for pk in self.initial.get("parts", ())},
             "chapters": {str(pk) for pk in self.initial.get("chapters", ())},
             "partnership": self.initial.get("partnership", ""),
