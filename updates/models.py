@@ -9,6 +9,7 @@ A subscriber follows the whole manual, or chosen parts and chapters, and optiona
 partnership's local information (see choices.py for what that means for a release).
 """
 
+import hashlib
 import secrets
 
 from django.contrib.auth.base_user import BaseUserManager
@@ -99,8 +100,9 @@ class LocalNotice(models.Model):
 
     @staticmethod
     def key_for(partnership_id: int, version_ids) -> str:
+        """The same for the same versions in any order, and short however many there are."""
         ids = ",".join(str(pk) for pk in sorted(set(version_ids)))
-        return f"{partnership_id}:{ids}"[:200]
+        return f"{partnership_id}:{hashlib.sha256(ids.encode()).hexdigest()}"
 
 
 class Delivery(models.Model):

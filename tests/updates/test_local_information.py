@@ -133,3 +133,11 @@ def test_an_announcement_whose_rows_are_gone_sends_nothing(areas, followers, mai
     LocalInformation.objects.filter(partnership=northmoor).delete()
     run_jobs()
     assert mailoutbox == [] and not LocalNotice.objects.exists()
+
+
+def test_a_notice_is_known_by_its_versions_in_any_order_however_many():
+    many = list(range(1, 500))
+    assert LocalNotice.key_for(1, many) == LocalNotice.key_for(1, reversed(many))
+    assert LocalNotice.key_for(1, many) != LocalNotice.key_for(1, many[:-1])
+    assert LocalNotice.key_for(1, [1]) != LocalNotice.key_for(2, [1])
+    assert len(LocalNotice.key_for(1, many)) < 200
