@@ -1,5 +1,6 @@
-"""Building our emails: plain text with an HTML alternative, an unsubscribe link in both and
-the List-Unsubscribe headers (RFC 2369, one-click per RFC 8058) on every message."""
+"""Building our emails: plain text with an HTML alternative, a "change what you get" link and
+an unsubscribe link in both, and the List-Unsubscribe headers (RFC 2369, one-click per
+RFC 8058) on every message."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -8,7 +9,7 @@ from django.urls import reverse
 
 from updates import conf
 from updates.models import Subscriber
-from updates.tokens import unsubscribe_token
+from updates.tokens import manage_token, unsubscribe_token
 
 
 def absolute_url(path: str) -> str:
@@ -17,6 +18,10 @@ def absolute_url(path: str) -> str:
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
     return absolute_url(reverse("updates:unsubscribe", args=[unsubscribe_token(subscriber)]))
+
+
+def manage_url(subscriber: Subscriber) -> str:
+    return absolute_url(reverse("updates:manage", args=[manage_token(subscriber)]))
 
 
 def build_message(
@@ -32,6 +37,7 @@ def build_message(
         "portal_url": absolute_url("/"),
         "subscribe_url": absolute_url(reverse("updates:subscribe")),
         "unsubscribe_url": unsubscribe,
+        "manage_url": manage_url(subscriber),
     }
     message = EmailMultiAlternatives(
         subject=subject,

@@ -1,15 +1,20 @@
-"""Email subscribers and the record of which release each one has been sent.
+"""Email subscribers, what each chose to follow, and the record of what each has been sent.
 
 An address only ever receives release emails once it is confirmed (double opt-in). Each
 subscriber has a random token; the links in emails carry that token signed with SECRET_KEY
 (see tokens.py), so neither a database copy nor the key alone can forge a link.
 Unsubscribing deletes the subscriber and its deliveries: we keep no address we may not use.
+
+A subscriber follows the whole manual, or chosen parts and chapters, and optionally one
+partnership's local information (see choices.py for what that means for a release).
 """
 
+import hashlib
 import secrets
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -42,6 +47,19 @@ class Subscriber(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # When the subscribe form last caused an email to this address; limits resends.
     last_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # What they follow. A part covers the chapters in it at the time of each release,
+    # including chapters added later; a chapter is followed wherever it moves.
+    whole_manual = models.BooleanField(default=False)
+    parts = models.ManyToManyField("procedures.Part", blank=True, related_name="+")
+    chapters = models.ManyToManyField("procedures.Chapter", blank=True, related_name="+")
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Whose local information they follow, if anyone's.",
+    )
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -62,10 +80,36 @@ class Subscriber(models.Model):
         return self.confirmed_at is not None
 
 
+class LocalNotice(models.Model):
+    """One publication of a partnership's local information, as announced by
+    procedures.signals.local_information_published. Keyed by the versions it announces, so
+    the same announcement received twice is one notice (and so one email each)."""
+
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    versions = models.ManyToManyField("partnerships.LocalInformation", related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Local information for {self.partnership} ({self.key})"
+
+    @staticmethod
+    def key_for(partnership_id: int, version_ids) -> str:
+        """The same for the same versions in any order, and short however many there are."""
+        ids = ",".join(str(pk) for pk in sorted(set(version_ids)))
+        return f"{partnership_id}:{hashlib.sha256(ids.encode()).hexdigest()}"
+
+
 class Delivery(models.Model):
-    """One release email to one subscriber. The row is claimed (SENDING) before the message
-        goes out, so two runs can never both send it; only FAILED rows, and SENDING rows abandoned
-    for longer than UPDATES_SENDING_TIMEOUT, are tried again."""
+    """One email about a release, or about a local information notice, to one subscriber.
+    The row is claimed (SENDING) before the message goes out, so two runs can never both
+    send it; only FAILED rows, and SENDING rows abandoned for longer than
+    UPDATES_SENDING_TIMEOUT, are tried again."""
 
     class Status(models.TextChoices):
         SENDING = "sending", "Sending"
@@ -73,7 +117,14 @@ class Delivery(models.Model):
         FAILED = "failed", "Failed"
 
     release = models.ForeignKey(
-        "procedures.Release", on_delete=models.PROTECT, related_name="deliveries"
+        "procedures.Release",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    notice = models.ForeignKey(
+        LocalNotice, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
     )
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENDING)
@@ -90,8 +141,16 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["release", "subscriber"], name="one_delivery_per_release_and_subscriber"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["notice", "subscriber"], name="one_delivery_per_notice_and_subscriber"
+            ),
+            models.CheckConstraint(
+                condition=Q(release__isnull=False, notice__isnull=True)
+                | Q(release__isnull=True, notice__isnull=False),
+                name="delivery_is_about_a_release_or_a_notice",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.release} to subscriber {self.subscriber_id}: {self.status}"
+        return f"{self.release or self.notice} to subscriber {self.subscriber_id}: {self.status}"

@@ -2,8 +2,8 @@
 
 from django.dispatch import receiver
 
-from procedures.signals import release_published
-from updates.tasks import send_release_emails
+from procedures.signals import local_information_published, release_published
+from updates.tasks import send_local_information_emails, send_release_emails
 
 
 @receiver(release_published, dispatch_uid="updates.notify_release")
@@ -11,3 +11,12 @@ def email_subscribers(sender, release, **kwargs):
     # The signal is sent once the release is committed; the worker sends the emails, so the
     # publisher's request never waits for the mail server.
     send_release_emails.enqueue(release_id=release.pk)
+
+
+@receiver(local_information_published, dispatch_uid="updates.notify_local_information")
+def email_local_information_followers(sender, partnership, versions, **kwargs):
+    version_ids = sorted(version.pk for version in versions)
+    if version_ids:
+        send_local_information_emails.enqueue(
+            partnership_id=partnership.pk, version_ids=version_ids
+        )

@@ -5,6 +5,8 @@ submission takes the same path: find or create the subscriber, then, unless this
 emailed in the last UPDATES_RESEND_MINUTES, send it exactly one email: a confirmation link if
 it is not confirmed yet, or "you are already subscribed" if it is. The page that follows is the
 same in every case, and so is the work done, so neither the page nor its timing tells.
+The form's choice (what to follow) is stored only for an address not confirmed yet: nobody
+can change a confirmed subscriber's choice without a link from one of its emails.
 The email goes out from a background job, so the page never waits for the mail server.
 """
 
@@ -16,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from updates import conf
+from updates.choices import describe, save_choice
 from updates.emails import absolute_url, build_message
 from updates.models import Subscriber, email_key, normalise_email
 from updates.tokens import confirm_token
@@ -23,14 +26,17 @@ from updates.tokens import confirm_token
 logger = logging.getLogger(__name__)
 
 
-def request_subscription(address: str) -> tuple[int, str] | None:
-    """Handle a valid address from the subscribe form. Returns the moment of the claim to
-    email it (for `updates.tasks.send_subscription_email`, once committed), or None when it
-    must not be emailed now; the page says the same either way."""
+def request_subscription(address: str, *, choice: dict) -> tuple[int, str] | None:
+    """Handle a valid address and choice (keyword arguments for choices.save_choice) from
+    the subscribe form. Returns the moment of the claim to email it (for
+    `updates.tasks.send_subscription_email`, once committed), or None when it must not be
+    emailed now; the page says the same either way."""
     address = normalise_email(address)
     subscriber, _ = Subscriber.objects.get_or_create(
         email_key=email_key(address), defaults={"email": address}
     )
+    if not subscriber.is_confirmed:
+        save_choice(subscriber, **choice)
     claimed_at = _may_email(subscriber)
     return (subscriber.pk, claimed_at.isoformat()) if claimed_at is not None else None
 
@@ -64,6 +70,7 @@ def send_subscription_message(subscriber: Subscriber) -> None:
                     reverse("updates:confirm", args=[confirm_token(subscriber)])
                 ),
                 "expires_at": expires_at,
+                "choice": describe(subscriber),
             },
         )
     message.send()
@@ -88,6 +95,12 @@ def confirm(subscriber: Subscriber) -> None:
     Subscriber.objects.filter(pk=subscriber.pk, confirmed_at__isnull=True).update(
         confirmed_at=timezone.now()
     )
+
+
+def change_choice(subscriber: Subscriber, *, choice: dict) -> None:
+    """What a "change what you get" link's form saves: the new choice, whether or not the
+    address is confirmed (the link proves the reader gets this address's emails)."""
+    save_choice(subscriber, **choice)
 
 
 def unsubscribe(token: str) -> None:

@@ -1,7 +1,9 @@
 """The links in our emails: the subscriber's random token, signed with SECRET_KEY.
 
-A confirmation link expires (UPDATES_CONFIRM_MAX_AGE); an unsubscribe link works for as long
-as the subscription exists. Different salts keep one kind of link from passing as the other.
+A confirmation link expires (UPDATES_CONFIRM_MAX_AGE); an unsubscribe link and a "change what
+you get" link work for as long as the subscription exists (they are in every email, and an
+old email must still let its reader stop or change what they get). Different salts keep one
+kind of link from passing as another.
 """
 
 from django.core import signing
@@ -11,6 +13,7 @@ from updates.models import Subscriber
 
 CONFIRM_SALT = "updates.confirm"
 UNSUBSCRIBE_SALT = "updates.unsubscribe"
+MANAGE_SALT = "updates.manage"
 
 
 class BadLink(Exception):
@@ -27,6 +30,22 @@ def confirm_token(subscriber: Subscriber) -> str:
 
 def unsubscribe_token(subscriber: Subscriber) -> str:
     return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(subscriber.token)
+
+
+def manage_token(subscriber: Subscriber) -> str:
+    return signing.Signer(salt=MANAGE_SALT).sign(subscriber.token)
+
+
+def subscriber_to_manage(value: str) -> Subscriber:
+    """The subscriber a "change what you get" link is for, or BadLink."""
+    try:
+        token = signing.Signer(salt=MANAGE_SALT).unsign(value)
+    except signing.BadSignature:
+        raise BadLink("The link to change your email updates is not valid.") from None
+    subscriber = Subscriber.objects.filter(token=token).first()
+    if subscriber is None:
+        raise BadLink("The link to change your email updates is not valid.")
+    return subscriber
 
 
 def subscriber_to_confirm(value: str) -> Subscriber:

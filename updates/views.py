@@ -1,31 +1,47 @@
-"""Subscribe, confirm and unsubscribe pages. The writing happens in subscriptions.py.
+"""Subscribe, confirm, change-what-you-get and unsubscribe pages. The writing happens in
+subscriptions.py.
 
 Confirming and unsubscribing both take a POST: mail scanners and link previews fetch every
 link in an email, and a GET must not change anything.
 """
 
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal import limits
 from portal.clientip import client_ip
 from updates import conf, subscriptions, tasks
-from updates.forms import SubscribeForm
+from updates.choices import describe
+from updates.forms import ChoiceForm, SubscribeForm
 from updates.models import email_key
-from updates.tokens import BadLink, subscriber_to_confirm, token_to_unsubscribe
+from updates.tokens import (
+    BadLink,
+    subscriber_to_confirm,
+    subscriber_to_manage,
+    token_to_unsubscribe,
+    unsubscribe_token,
+)
 
 
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
-    form = SubscribeForm(request.POST if request.method == "POST" else None)
+    # Reached from a partnership's pages (/p/<slug>/updates/), offer its local information.
+    partnership = getattr(request, "partnership", None)
+    form = SubscribeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"partnership": partnership.slug if partnership else ""},
+    )
     if form.is_valid():
         refused = _over_limit(request, form.cleaned_data["email"])
         if refused is not None:
             return refused
-        tasks.email_after_commit(subscriptions.request_subscription(form.cleaned_data["email"]))
+        tasks.email_after_commit(
+            subscriptions.request_subscription(form.cleaned_data["email"], choice=form.choice())
+        )
         return redirect("updates:check_email")
-    return render(request, "updates/subscribe.html", {"form": form})
+    return render(request, "updates/subscribe.html", {"form": form, "selected": form.selected()})
 
 
 @require_safe
@@ -46,7 +62,42 @@ def confirm(request, token):
     if request.method == "POST":
         subscriptions.confirm(subscriber)
         return render(request, "updates/confirmed.html")
-    return render(request, "updates/confirm.html", {"already": subscriber.is_confirmed})
+    return render(
+        request,
+        "updates/confirm.html",
+        {"already": subscriber.is_confirmed, "choice": describe(subscriber)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request, token):
+    """Change what you get, from the link in every email: no account, the signed link is
+    the key. Saving leads back here (POST, redirect, GET) with a message."""
+    try:
+        subscriber = subscriber_to_manage(token)
+    except BadLink as bad:
+        return _bad_link(request, bad, kind="manage")
+    form = ChoiceForm(
+        request.POST if request.method == "POST" else None,
+        initial=ChoiceForm.initial_for(subscriber),
+    )
+    if form.is_valid():
+        subscriptions.change_choice(subscriber, choice=form.choice())
+        return redirect(reverse("updates:manage", args=[token]) + "?saved=1")
+    return render(
+        request,
+        "updates/manage.html",
+        {
+            "form": form,
+            "selected": form.selected(),
+            "subscriber": subscriber,
+            "choice": describe(subscriber),
+            "saved": request.method == "GET" and request.GET.get("saved") == "1",
+            "unsubscribe_path": reverse(
+                "updates:unsubscribe", args=[unsubscribe_token(subscriber)]
+            ),
+        },
+    )
 
 
 # Mail providers send RFC 8058 one-click unsubscribes as a cookie-less POST to this URL, so

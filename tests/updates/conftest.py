@@ -17,7 +17,8 @@ class ReleaseBuilder:
         self.count = 0
 
     def __call__(self, *changes, name=None, published=True, introduction=""):
-        """changes: (change, slug, chapter number, title, summary) tuples."""
+        """changes: (change, slug, chapter number, title, summary) tuples; a chapter is in
+        the part its number starts with ("1.2" in part 1)."""
         self.count += 1
         day = datetime.date(2024, 6, 1) + datetime.timedelta(days=self.count)
         release = Release.objects.create(
@@ -45,6 +46,15 @@ class ReleaseBuilder:
             )
         return release
 
+    def _part(self, number):
+        part_number = int(number.split(".")[0])
+        if part_number == self.part.number:
+            return self.part
+        part, _ = Part.objects.get_or_create(
+            number=part_number, defaults={"title": PART_TITLES.get(part_number, "Other")}
+        )
+        return part
+
     def _version(self, chapter, n, change, number, title, summary, day, release=None):
         return ChapterVersion.objects.create(
             chapter=chapter,
@@ -52,7 +62,7 @@ class ReleaseBuilder:
             change=change,
             chapter_number=number,
             title=title,
-            part=self.part,
+            part=self._part(number),
             effective_date=day,
             summary=summary,
             source="Text.",
@@ -64,6 +74,7 @@ class ReleaseBuilder:
 
 
 ONE = datetime.timedelta(days=1)
+PART_TITLES = {1: "Working together", 2: "Child protection"}
 
 
 @pytest.fixture
@@ -73,11 +84,13 @@ def make_release(db):
 
 @pytest.fixture
 def subscriber(db):
-    """A confirmed subscriber."""
+    """A confirmed subscriber following the whole manual, unless told otherwise."""
 
-    def make(email="reader@example.org", confirmed=True):
+    def make(email="reader@example.org", confirmed=True, whole_manual=True):
         return Subscriber.objects.create(
-            email=email, confirmed_at=timezone.now() if confirmed else None
+            email=email,
+            confirmed_at=timezone.now() if confirmed else None,
+            whole_manual=whole_manual,
         )
 
     return make

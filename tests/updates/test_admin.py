@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.auth.models import Permission, User
 
+from procedures.models import Chapter
+
 pytestmark = pytest.mark.django_db
 
 
@@ -37,3 +39,12 @@ def test_addresses_never_appear_on_public_pages(client, subscriber):
     subscriber("reader@example.org")
     for url in ["/updates/", "/updates/check-your-email/", "/admin/updates/subscriber/"]:
         assert "reader@example.org" not in client.get(url).content.decode()
+
+
+def test_staff_see_what_a_subscriber_follows(staff_client, subscriber, make_release):
+    make_release(("new", "neglect", "2.4", "Neglect", "New."))
+    reader = subscriber("reader@example.org", whole_manual=False)
+    reader.chapters.set(Chapter.objects.filter(slug="neglect"))
+    change = staff_client.get(f"/admin/updates/subscriber/{reader.pk}/change/")
+    assert "2.4 Neglect" in change.content.decode()
+    assert staff_client.get("/admin/updates/delivery/").status_code == 200

@@ -23,10 +23,11 @@ pytestmark = pytest.mark.django_db
 BASE = "http://127.0.0.1:8000"
 
 
-def subscribe(client, email):
-    """Post the form, commit, and let the worker send what it queued."""
+def subscribe(client, email, **choice):
+    """Post the form (the whole manual unless told otherwise), commit, and let the worker
+    send what it queued."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post("/updates/", {"email": email})
+        response = client.post("/updates/", {"email": email, "follow": "all", **choice})
     run_jobs()
     return response
 
