@@ -17,6 +17,15 @@ EXPLAIN (ANALYZE, BUFFERS) of the ranking query; on SQLite its query plan.
 
 After loading it runs VACUUM ANALYZE (PostgreSQL) or ANALYZE (SQLite): autovacuum does the
 same within a minute of a bulk load in production.
+
+On a shared machine the growth figure moves with whatever else runs. `--repeat N` measures the
+two sizes N times, alternately (1,000, 10,000, 1,000, ...), so both see the same load, and
+reports each pair's growth and their median. `--keep` leaves the loaded databases in place and
+`--reuse` measures databases a `--keep` run left instead of loading again (the same manual,
+so before/after figures of a change to search can be taken against the same data):
+
+    python bench/search.py --backends postgresql --rounds 3 --repeat 3 --keep
+    python bench/search.py --backends postgresql --rounds 3 --repeat 3 --reuse --keep
 """
 
 import argparse
@@ -73,7 +82,7 @@ def milliseconds(seconds):
 # --- inside one configuration (a subprocess with DATABASE_URL set) ----------------------------
 
 
-def measure(manual_dir: Path, rounds: int) -> dict:
+def measure(manual_dir: Path, rounds: int, load: bool = True) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     import django
 
@@ -90,14 +99,18 @@ def measure(manual_dir: Path, rounds: int) -> dict:
     from procedures.search.models import SearchDocument
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the loader bumps the page-cache stamp
     started = time.perf_counter()
-    manual = read_manual(manual_dir)
-    read = time.perf_counter()
-    load_manual(manual)
-    stored = time.perf_counter()
-    del manual
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    if load:
+        manual = read_manual(manual_dir)
+        read = time.perf_counter()
+        load_manual(manual)
+        stored = time.perf_counter()
+        del manual
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    else:
+        read = stored = time.perf_counter()
     maintained = time.perf_counter()
 
     today = selectors.today()
@@ -191,15 +204,31 @@ def measure(manual_dir: Path, rounds: int) -> dict:
 # --- the orchestrator ----------------------------------------------------------------------
 
 
-def run_configuration(backend: str, size: int, manual_dir: Path, rounds: int, server: str):
+def database_exists(server: str, name: str) -> bool:
+    found = subprocess.run(
+        ["psql", server, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return found.stdout.strip() == "1"
+
+
+def run_configuration(
+    backend: str, size: int, manual_dir: Path, rounds: int, server: str, *, reuse, keep
+):
     if backend == "postgresql":
         name = f"bench_search_{size}"
-        subprocess.run(["psql", server, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
-        subprocess.run(["psql", server, "-qc", f"CREATE DATABASE {name}"], check=True)
+        load = not (reuse and database_exists(server, name))
+        if load:
+            subprocess.run(["psql", server, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
+            subprocess.run(["psql", server, "-qc", f"CREATE DATABASE {name}"], check=True)
         url = server.rsplit("/", 1)[0] + "/" + name
     else:
         path = Path(tempfile.gettempdir()) / f"bench_search_{size}.sqlite3"
-        path.unlink(missing_ok=True)
+        load = not (reuse and path.exists())
+        if load:
+            path.unlink(missing_ok=True)
         url = f"sqlite:///{path}"
     env = {
         **os.environ,
@@ -211,8 +240,12 @@ def run_configuration(backend: str, size: int, manual_dir: Path, rounds: int, se
     }
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         command = [sys.executable, __file__, "--measure", str(manual_dir), "--rounds", str(rounds)]
+        if not load:
+            command.append("--loaded")
         subprocess.run([*command, "--json", out.name], env=env, check=True, cwd=ROOT)
         result = json.loads(Path(out.name).read_text())
+    if keep:
+        return result
     if backend == "postgresql":
         subprocess.run(["psql", server, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
     else:
@@ -239,14 +272,17 @@ def report(results: list[dict]) -> str:
         )
     by_backend = {}
     for r in results:
-        by_backend.setdefault(r["backend"], {})[r["sizes"]["chapters"]] = r
+        by_backend.setdefault(r["backend"], {}).setdefault(r["sizes"]["chapters"], []).append(r)
     lines.append("")
     for backend, sizes in by_backend.items():
         if len(sizes) == 2:
             small, large = (sizes[k] for k in sorted(sizes))
-            growth = large["search_ms"]["p95"] / small["search_ms"]["p95"]
+            pairs = zip(small, large, strict=True)
+            growths = [b["search_ms"]["p95"] / a["search_ms"]["p95"] for a, b in pairs]
+            each = ", ".join(f"{g:.2f}x" for g in growths)
             lines.append(
-                f"- {backend}: p95 grows {growth:.2f}x from the smaller manual to the larger"
+                f"- {backend}: p95 grows {statistics.median(growths):.2f}x from the smaller"
+                f" manual to the larger (median of {len(growths)} alternated pairs: {each})"
             )
     return "\n".join(lines)
 
@@ -262,11 +298,19 @@ def main(argv=None):
         default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres"),
         help="a PostgreSQL database URL on the server to create throwaway databases on",
     )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="measure the sizes this many times, alternately"
+    )
+    parser.add_argument("--keep", action="store_true", help="leave the loaded databases")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure databases a --keep run left, unloaded"
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--loaded", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.measure:
-        result = measure(args.measure, args.rounds)
+        result = measure(args.measure, args.rounds, load=not args.loaded)
         args.json.write_text(json.dumps(result, indent=2))
         return
 
@@ -274,18 +318,32 @@ def main(argv=None):
     from generate import write_manual
 
     results = []
+    manuals = {}
     for size in args.sizes:
-        manual_dir = Path(tempfile.gettempdir()) / f"bench-manual-{size}"
+        manuals[size] = Path(tempfile.gettempdir()) / f"bench-manual-{size}"
         began = time.perf_counter()
-        write_manual(manual_dir, size)
+        write_manual(manuals[size], size)
         print(f"{size} chapters written in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+    for repeat in range(args.repeat):
+        last = repeat == args.repeat - 1
         for backend in args.backends:
-            began = time.perf_counter()
-            results.append(run_configuration(backend, size, manual_dir, args.rounds, args.server))
-            print(
-                f"{backend}, {size} chapters: measured in {time.perf_counter() - began:.0f} s",
-                file=sys.stderr,
-            )
+            for size in args.sizes:
+                began = time.perf_counter()
+                results.append(
+                    run_configuration(
+                        backend,
+                        size,
+                        manuals[size],
+                        args.rounds,
+                        args.server,
+                        reuse=args.reuse or repeat > 0,
+                        keep=args.keep or not last,
+                    )
+                )
+                print(
+                    f"{backend}, {size} chapters: measured in {time.perf_counter() - began:.0f} s",
+                    file=sys.stderr,
+                )
     print(report(results))
     for r in results:
         for text, plan in r["plans"].items():
