@@ -1,7 +1,7 @@
 """What an uncached chapter page costs in-process: time, queries and model instances per miss.
 
     python bench/chapter_miss.py                        # SQLite, a throwaway file under /tmp
-    python bench/chapter_miss.py --backend postgresql   # bench_chapter_miss on DATABASE_URL's server
+    python bench/chapter_miss.py --backend postgresql   # a throwaway bench_chapter_miss database
 
 It loads the sample manual (content/) into a throwaway database, turns the page cache off
 (the dummy cache, as the tests' `no_page_cache` does) and asks the test client for every
@@ -12,13 +12,13 @@ network: the figure is the view, its queries and its template.
 """
 
 import argparse
-import warnings
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
