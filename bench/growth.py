@@ -68,6 +68,8 @@ def measure(manual_dir: Path, rounds: int) -> dict:
             body=latest.source.rstrip() + f"\n\nAmendment {n} for the benchmark.\n",
             summary=f"Benchmark amendment {n}.",
             created_by=editor,
+            # Not before a scheduled version (the sample's online safety v3, until it takes effect).
+            effective_date=max(selectors.today(), latest.effective_date),
         )
         draft.related.set(latest.related.all())
         draft.authors.add(editor)

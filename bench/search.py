@@ -17,6 +17,21 @@ EXPLAIN (ANALYZE, BUFFERS) of the ranking query; on SQLite its query plan.
 
 After loading it runs VACUUM ANALYZE (PostgreSQL) or ANALYZE (SQLite): autovacuum does the
 same within a minute of a bulk load in production.
+
+On a shared machine the growth figure moves with whatever else runs. `--repeat N` measures the
+two sizes N times, alternately (1,000, 10,000, 1,000, ...), so both see the same load, and
+reports each pair's growth and their median. `--keep` leaves the loaded databases in place and
+`--reuse` measures databases a `--keep` run left instead of loading again (the same manual,
+so before/after figures of a change to search can be taken against the same data):
+
+    python bench/search.py --backends postgresql --rounds 3 --repeat 3 --keep
+    python bench/search.py --backends postgresql --rounds 3 --repeat 3 --reuse --keep
+
+Closer still, `--interleave` (after a `--keep` run) keeps one process open on each size's
+database and sends every query to both in turn, small then large (or large then small,
+alternately), so the two figures of a pair are taken milliseconds apart:
+
+    python bench/search.py --backends postgresql sqlite --interleave --rounds 5 --repeat 3
 """
 
 import argparse
@@ -73,7 +88,7 @@ def milliseconds(seconds):
 # --- inside one configuration (a subprocess with DATABASE_URL set) ----------------------------
 
 
-def measure(manual_dir: Path, rounds: int) -> dict:
+def measure(manual_dir: Path, rounds: int, load: bool = True) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     import django
 
@@ -90,14 +105,18 @@ def measure(manual_dir: Path, rounds: int) -> dict:
     from procedures.search.models import SearchDocument
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the loader bumps the page-cache stamp
     started = time.perf_counter()
-    manual = read_manual(manual_dir)
-    read = time.perf_counter()
-    load_manual(manual)
-    stored = time.perf_counter()
-    del manual
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    if load:
+        manual = read_manual(manual_dir)
+        read = time.perf_counter()
+        load_manual(manual)
+        stored = time.perf_counter()
+        del manual
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    else:
+        read = stored = time.perf_counter()
     maintained = time.perf_counter()
 
     today = selectors.today()
@@ -188,18 +207,182 @@ def measure(manual_dir: Path, rounds: int) -> dict:
     }
 
 
+# --- interleaved: one process per database, asked one query at a time -----------------------
+
+
+def serve() -> None:
+    """Answer timing requests on stdin, one JSON line each, with the seconds taken."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    from procedures import selectors
+    from procedures.models import ChapterVersion
+    from procedures.search.engine import search
+
+    current = ChapterVersion.objects.filter(selectors.valid_on(selectors.today()))
+    slugs = sorted(current.values_list("chapter__slug", flat=True))
+    chosen = [random.Random(3).choice(slugs) for _ in range(50)]
+
+    def lookup(slug):
+        chapter, _ = selectors.find_chapter(slug)
+        selectors.current_version(chapter)
+
+    for _ in range(2):  # warm: caches, plans, synonyms file
+        for text in QUERIES:
+            search(text)
+        for slug in chosen:
+            lookup(slug)
+    print(json.dumps({"ready": len(slugs)}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        begin = time.perf_counter()
+        if "query" in request:
+            search(request["query"])
+        else:
+            lookup(chosen[request["chapter"]])
+        print(json.dumps(time.perf_counter() - begin), flush=True)
+
+
+def interleave(backend: str, sizes: list[int], rounds: int, server: str) -> list[dict]:
+    """Per-query medians for each size, every query timed on each database in turn."""
+    workers = {}
+    for size in sizes:
+        if backend == "postgresql":
+            name = f"bench_search_{size}"
+            if not database_exists(server, name):
+                raise SystemExit(f"no {name}: run once with --keep first")
+            url = server.rsplit("/", 1)[0] + "/" + name
+        else:
+            path = Path(tempfile.gettempdir()) / f"bench_search_{size}.sqlite3"
+            if not path.exists():
+                raise SystemExit(f"no {path}: run once with --keep first")
+            url = f"sqlite:///{path}"
+        workers[size] = subprocess.Popen(
+            [sys.executable, __file__, "--serve"],
+            env={**_environment(url)},
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+    for worker in workers.values():
+        json.loads(worker.stdout.readline())
+
+    def ask(size, request):
+        workers[size].stdin.write(json.dumps(request) + "\n")
+        workers[size].stdin.flush()
+        return json.loads(workers[size].stdout.readline())
+
+    samples = {size: {text: [] for text in QUERIES} for size in sizes}
+    baseline = {size: [] for size in sizes}
+    shuffler = random.Random(7)
+    turn = 0
+    for _ in range(rounds):
+        order = QUERIES[:]
+        shuffler.shuffle(order)
+        for text in order:
+            turn += 1
+            for size in sizes if turn % 2 else reversed(sizes):
+                samples[size][text].append(ask(size, {"query": text}))
+        for index in range(50):
+            turn += 1
+            for size in sizes if turn % 2 else reversed(sizes):
+                baseline[size].append(ask(size, {"chapter": index}))
+    for worker in workers.values():
+        worker.stdin.close()
+        worker.wait()
+    results = []
+    for size in sizes:
+        medians = [statistics.median(times) for times in samples[size].values()]
+        results.append(
+            {
+                "backend": backend,
+                "chapters": size,
+                "search_ms": {
+                    "p50": milliseconds(percentile(medians, 0.5)),
+                    "p95": milliseconds(percentile(medians, 0.95)),
+                    "max": milliseconds(max(medians)),
+                },
+                "baseline_ms": {
+                    "p50": milliseconds(percentile(baseline[size], 0.5)),
+                    "p95": milliseconds(percentile(baseline[size], 0.95)),
+                },
+                "per_query_ms": {
+                    text: milliseconds(statistics.median(times))
+                    for text, times in samples[size].items()
+                },
+            }
+        )
+    return results
+
+
+def interleaved_report(runs: list[list[dict]]) -> str:
+    lines = [
+        "| Backend | Run | Search p50 (small / large) | Search p95 (small / large)"
+        " | Baseline p50 (small / large) | p95 growth |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    growths = {}
+    for number, (small, large) in enumerate(runs, start=1):
+        growth = large["search_ms"]["p95"] / small["search_ms"]["p95"]
+        growths.setdefault(small["backend"], []).append(growth)
+        lines.append(
+            f"| {small['backend']} | {number} | {small['search_ms']['p50']}"
+            f" / {large['search_ms']['p50']} ms | {small['search_ms']['p95']}"
+            f" / {large['search_ms']['p95']} ms | {small['baseline_ms']['p50']}"
+            f" / {large['baseline_ms']['p50']} ms | {growth:.2f}x |"
+        )
+    lines.append("")
+    for backend, values in growths.items():
+        each = ", ".join(f"{g:.2f}x" for g in values)
+        lines.append(
+            f"- {backend}: p95 grows {statistics.median(values):.2f}x from"
+            f" {runs[0][0]['chapters']:,} to {runs[0][1]['chapters']:,} chapters"
+            f" (median of {len(values)} interleaved runs: {each})"
+        )
+    return "\n".join(lines)
+
+
+def _environment(url: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 30),
+        "DEBUG": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 # --- the orchestrator ----------------------------------------------------------------------
 
 
-def run_configuration(backend: str, size: int, manual_dir: Path, rounds: int, server: str):
+def database_exists(server: str, name: str) -> bool:
+    found = subprocess.run(
+        ["psql", server, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return found.stdout.strip() == "1"
+
+
+def run_configuration(
+    backend: str, size: int, manual_dir: Path, rounds: int, server: str, *, reuse, keep
+):
     if backend == "postgresql":
         name = f"bench_search_{size}"
-        subprocess.run(["psql", server, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
-        subprocess.run(["psql", server, "-qc", f"CREATE DATABASE {name}"], check=True)
+        load = not (reuse and database_exists(server, name))
+        if load:
+            subprocess.run(["psql", server, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
+            subprocess.run(["psql", server, "-qc", f"CREATE DATABASE {name}"], check=True)
         url = server.rsplit("/", 1)[0] + "/" + name
     else:
         path = Path(tempfile.gettempdir()) / f"bench_search_{size}.sqlite3"
-        path.unlink(missing_ok=True)
+        load = not (reuse and path.exists())
+        if load:
+            path.unlink(missing_ok=True)
         url = f"sqlite:///{path}"
     env = {
         **os.environ,
@@ -211,8 +394,12 @@ def run_configuration(backend: str, size: int, manual_dir: Path, rounds: int, se
     }
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         command = [sys.executable, __file__, "--measure", str(manual_dir), "--rounds", str(rounds)]
+        if not load:
+            command.append("--loaded")
         subprocess.run([*command, "--json", out.name], env=env, check=True, cwd=ROOT)
         result = json.loads(Path(out.name).read_text())
+    if keep:
+        return result
     if backend == "postgresql":
         subprocess.run(["psql", server, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
     else:
@@ -239,14 +426,17 @@ def report(results: list[dict]) -> str:
         )
     by_backend = {}
     for r in results:
-        by_backend.setdefault(r["backend"], {})[r["sizes"]["chapters"]] = r
+        by_backend.setdefault(r["backend"], {}).setdefault(r["sizes"]["chapters"], []).append(r)
     lines.append("")
     for backend, sizes in by_backend.items():
         if len(sizes) == 2:
             small, large = (sizes[k] for k in sorted(sizes))
-            growth = large["search_ms"]["p95"] / small["search_ms"]["p95"]
+            pairs = zip(small, large, strict=True)
+            growths = [b["search_ms"]["p95"] / a["search_ms"]["p95"] for a, b in pairs]
+            each = ", ".join(f"{g:.2f}x" for g in growths)
             lines.append(
-                f"- {backend}: p95 grows {growth:.2f}x from the smaller manual to the larger"
+                f"- {backend}: p95 grows {statistics.median(growths):.2f}x from the smaller"
+                f" manual to the larger (median of {len(growths)} alternated pairs: {each})"
             )
     return "\n".join(lines)
 
@@ -262,11 +452,39 @@ def main(argv=None):
         default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres"),
         help="a PostgreSQL database URL on the server to create throwaway databases on",
     )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="measure the sizes this many times, alternately"
+    )
+    parser.add_argument("--keep", action="store_true", help="leave the loaded databases")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure databases a --keep run left, unloaded"
+    )
+    parser.add_argument(
+        "--interleave",
+        action="store_true",
+        help="time each query on both sizes in turn (databases a --keep run left)",
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--loaded", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    if args.serve:
+        serve()
+        return
+    if args.interleave:
+        runs = [
+            interleave(backend, sorted(args.sizes), args.rounds, args.server)
+            for _ in range(args.repeat)
+            for backend in args.backends
+        ]
+        print(interleaved_report(runs))
+        if args.json:
+            args.json.write_text(json.dumps(runs, indent=2))
+        return
+
     if args.measure:
-        result = measure(args.measure, args.rounds)
+        result = measure(args.measure, args.rounds, load=not args.loaded)
         args.json.write_text(json.dumps(result, indent=2))
         return
 
@@ -274,18 +492,32 @@ def main(argv=None):
     from generate import write_manual
 
     results = []
+    manuals = {}
     for size in args.sizes:
-        manual_dir = Path(tempfile.gettempdir()) / f"bench-manual-{size}"
+        manuals[size] = Path(tempfile.gettempdir()) / f"bench-manual-{size}"
         began = time.perf_counter()
-        write_manual(manual_dir, size)
+        write_manual(manuals[size], size)
         print(f"{size} chapters written in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+    for repeat in range(args.repeat):
+        last = repeat == args.repeat - 1
         for backend in args.backends:
-            began = time.perf_counter()
-            results.append(run_configuration(backend, size, manual_dir, args.rounds, args.server))
-            print(
-                f"{backend}, {size} chapters: measured in {time.perf_counter() - began:.0f} s",
-                file=sys.stderr,
-            )
+            for size in args.sizes:
+                began = time.perf_counter()
+                results.append(
+                    run_configuration(
+                        backend,
+                        size,
+                        manuals[size],
+                        args.rounds,
+                        args.server,
+                        reuse=args.reuse or repeat > 0,
+                        keep=args.keep or not last,
+                    )
+                )
+                print(
+                    f"{backend}, {size} chapters: measured in {time.perf_counter() - began:.0f} s",
+                    file=sys.stderr,
+                )
     print(report(results))
     for r in results:
         for text, plan in r["plans"].items():

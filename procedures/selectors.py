@@ -5,6 +5,7 @@ default), so scheduled versions and the point-in-time view need no other rule.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -20,6 +21,12 @@ from procedures.models import (
     valid_on,
 )
 from procedures.rendering import LinkTarget
+
+# What lists of a chapter's versions show (number, dates, change, summary, addresses).
+LISTED_VERSION_FIELDS = (
+    "id", "chapter_id", "number", "chapter_number", "title", "effective_date", "valid_until",
+    "change", "summary",
+)  # fmt: skip
 
 
 def current_versions(on: datetime.date | None = None) -> QuerySet[ChapterVersion]:
@@ -80,17 +87,19 @@ def history_and_upcoming(chapter: Chapter, on: datetime.date | None = None):
     day = on or today()
     versions = list(
         ChapterVersion.objects.filter(chapter=chapter)
-        .select_related("chapter", "release")
-        .defer("source", "html")
+        .only(*LISTED_VERSION_FIELDS)
         .order_by("-number")
     )
+    for version in versions:
+        version.chapter = chapter  # for its addresses, without a join or a second instance
     in_effect = [v for v in versions if v.effective_date <= day]
     scheduled = [v for v in reversed(versions) if v.effective_date > day]
     return in_effect, scheduled
 
 
-def sections(version: ChapterVersion) -> list[Section]:
-    return list(version.sections.exclude(anchor="").only("version_id", "anchor", "title", "level"))
+def sections(version: ChapterVersion) -> list[dict]:
+    """The version's headings (anchor, title, level) for its contents list."""
+    return list(version.sections.exclude(anchor="").values("anchor", "title", "level"))
 
 
 def linking_here(chapter: Chapter, on: datetime.date | None = None):
@@ -110,17 +119,38 @@ def related_and_linking_here(version: ChapterVersion, on: datetime.date | None =
         chapterversion_id=version.pk, chapter_id=OuterRef("chapter_id")
     )
     linking = Link.objects.filter(version_id=OuterRef("pk"), target_id=version.chapter_id)
-    both = list(
+    rows = (
         ChapterVersion.objects.valid_on(day)
         .annotate(is_related=Exists(related), links_here=Exists(linking))
         .filter(Q(is_related=True) | Q(links_here=True))
-        .for_listing()
         .order_by("number_key")
+        .values_list(
+            "chapter_id", "chapter__slug", "chapter_number", "title", "is_related", "links_here"
+        )
     )
-    return (
-        [v for v in both if v.is_related],
-        [v for v in both if v.links_here and v.chapter_id != version.chapter_id],
-    )
+    related_chapters, linking = [], []
+    for chapter_id, slug, number, title, is_related, links_here in rows:
+        listed = ListedChapter(chapter=ChapterAddress(slug), chapter_number=number, title=title)
+        if is_related:
+            related_chapters.append(listed)
+        if links_here and chapter_id != version.chapter_id:
+            linking.append(listed)
+    return related_chapters, linking
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterAddress:
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListedChapter:
+    """A chapter in a list of links (related, linking here): what the list shows, read as
+    values rather than as model instances."""
+
+    chapter: ChapterAddress
+    chapter_number: str
+    title: str
 
 
 def stored_hashes() -> dict[tuple[str, int], str]:

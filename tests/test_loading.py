@@ -163,3 +163,34 @@ def test_loading_an_unchanged_tree_renders_nothing(db, monkeypatch):
     )
     call_command("load_content", str(SAMPLE_CONTENT), verbosity=0)
     assert rendered == []
+
+
+def test_a_first_load_renders_each_version_once(db, monkeypatch):
+    from procedures import rules
+    from procedures.content import tree
+    from tests.conftest import SAMPLE_CONTENT
+
+    rendered = []
+    real = tree.render_markdown
+
+    def counting(source, **kwargs):
+        rendered.append((kwargs.get("slug"), source))
+        return real(source, **kwargs)
+
+    monkeypatch.setattr(tree, "render_markdown", counting)
+    monkeypatch.setattr(rules, "render_markdown", counting)
+    call_command("load_content", str(SAMPLE_CONTENT), verbosity=0)
+    versions = ChapterVersion.objects.count()
+    assert versions > 10
+    assert len(rendered) == versions
+    assert len(set(rendered)) == versions
+
+
+def test_a_link_to_a_missing_section_of_a_chapter_loaded_with_it_is_refused(manual):
+    manual.chapter("bullying", "## Cyberbullying\n\nText.\n", number="2.1")
+    manual.chapter("online-safety", "See [[bullying#sexting]].\n", number="2.5")
+    with pytest.raises(CommandError) as caught:
+        load(manual)
+    assert "cross-link to unknown section '#sexting' of 'bullying'" in str(caught.value)
+    assert "its sections are: cyberbullying" in str(caught.value)
+    assert not ChapterVersion.objects.exists()

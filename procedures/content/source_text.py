@@ -15,14 +15,24 @@ class ContentLoader(yaml.SafeLoader):
     check each date field themselves, naming its line."""
 
 
-ContentLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
+class FastContentLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same, parsed by libyaml where PyYAML was built with it: parsing every file's front
+    matter in Python was most of a load that has nothing to do."""
+
+
+for _loader in (ContentLoader, FastContentLoader):
+    _loader.add_constructor(
+        "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+    )
 
 
 def load_yaml(text):
     """Parse content YAML; raises yaml.YAMLError (with a mark when it can point at a line)."""
-    return yaml.load(text, Loader=ContentLoader)  # noqa: S506 (a safe loader)
+    try:
+        return yaml.load(text, Loader=FastContentLoader)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError:
+        # Parsed again in Python for the error: its messages are the ones the readers quote.
+        return yaml.load(text, Loader=ContentLoader)  # noqa: S506 (a safe loader)
 
 
 def key_line(text, key, value=None):

@@ -5,6 +5,7 @@ from dataclasses import replace
 
 from procedures.content.errors import ContentError
 from procedures.rendering import LinkTarget, render_markdown
+from procedures.rendering import _link_problems as link_problems
 from procedures.rules import check_version
 
 
@@ -121,17 +122,30 @@ def check_versions(versions, parts, releases, known_targets, former_slugs, error
         return list(versions)
     known = known_targets() if callable(known_targets) else known_targets
     latest = {slug: vs[-1] for slug, vs in by_slug.items()}
-    targets = dict(known)
+    # Each version is rendered once. A link's text needs only the title of the chapter it
+    # names, known before rendering; whether the section it names exists needs that chapter's
+    # anchors, known only once the chapter is rendered. So the versions are rendered against
+    # targets that know every title and accept any section, and the links are checked against
+    # the real anchors afterwards.
+    provisional = dict(known)
     for slug, version in latest.items():
         if id(version) in unchanged and slug in known:
             continue  # stored as it is: the database knows its anchors
-        # Rendered first for its anchors alone: other chapters link to those.
-        anchors = render_markdown(version.body, slug=slug).anchors
-        targets[slug] = LinkTarget(slug=slug, title=version.title, anchors=anchors)
-    for current, olds in former_slugs.items():
-        for old in olds:
-            if current in targets:
-                targets.setdefault(old, targets[current])  # old links still lead there
+        provisional[slug] = LinkTarget(slug=slug, title=version.title, anchors=_ANY_SECTION)
+    _follow_former_slugs(provisional, former_slugs)
+    rendered = {
+        id(version): render_markdown(
+            version.body, targets=provisional, slug=version.slug, first_line=version.body_line
+        )
+        for version in versions
+        if id(version) not in unchanged
+    }
+    targets = dict(known)
+    for slug, version in latest.items():
+        if id(version) in rendered:
+            anchors = rendered[id(version)].anchors
+            targets[slug] = LinkTarget(slug=slug, title=version.title, anchors=anchors)
+    _follow_former_slugs(targets, former_slugs)
     result = []
     for slug, chapter_versions in by_slug.items():
         previous = None
@@ -140,12 +154,9 @@ def check_versions(versions, parts, releases, known_targets, former_slugs, error
                 result.append(version)
                 previous = version
                 continue
-            rendered = render_markdown(
-                version.body, targets=targets, slug=version.slug, first_line=version.body_line
-            )
-            rendered, problems = check_version(
+            checked, problems = check_version(
                 version,
-                rendered=rendered,
+                rendered=_with_links_checked(rendered[id(version)], targets, slug),
                 targets=targets,
                 previous=previous,
                 parts=parts if parts else None,
@@ -153,6 +164,34 @@ def check_versions(versions, parts, releases, known_targets, former_slugs, error
                 is_latest=version is latest[slug],
             )
             errors.extend(ContentError.of(problem, version) for problem in problems)
-            result.append(replace(version, rendered=rendered))
+            result.append(replace(version, rendered=checked))
             previous = version
     return result
+
+
+class _AnySection(frozenset):
+    """The anchors of a chapter not rendered yet: every section is taken to exist."""
+
+    def __contains__(self, anchor):
+        return True
+
+
+_ANY_SECTION = _AnySection()
+_LINK_PROBLEMS = {"unknown_chapter", "unknown_section"}
+
+
+def _follow_former_slugs(targets, former_slugs):
+    for current, olds in former_slugs.items():
+        if current in targets:
+            for old in olds:
+                targets.setdefault(old, targets[current])  # old links still lead there
+
+
+def _with_links_checked(rendered, targets, slug):
+    """`rendered` with its cross-links checked against the real targets (the renderer's own
+    check, as rendering with them would have made it)."""
+    if not rendered.links:
+        return rendered
+    problems = [p for p in rendered.problems if p.code not in _LINK_PROBLEMS]
+    problems.extend(link_problems(rendered.links, targets, slug, rendered.anchors))
+    return replace(rendered, problems=tuple(sorted(problems, key=lambda p: p.line or 0)))

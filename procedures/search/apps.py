@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -12,6 +13,16 @@ class SearchConfig(AppConfig):
         from procedures.search import checks  # noqa: F401 (registers the system check)
 
         post_migrate.connect(index_sections_stored_before_search, sender=self)
+        connection_created.connect(scan_tables_from_the_start)
+
+
+def scan_tables_from_the_start(connection, **kwargs):
+    """PostgreSQL starts a sequential scan of a large table where the last one reached (a
+    synchronised scan), so "the first 1,001 matches" (postgres.py) would differ from one
+    search to the next. Once per connection; a cached page opens none."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronize_seqscans = off")
 
 
 def index_sections_stored_before_search(using="default", **kwargs):

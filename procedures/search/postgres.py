@@ -114,12 +114,11 @@ class PostgresBackend:
             "SELECT section_id FROM matches",
         ]
         candidates = " UNION ".join(f"({tier} LIMIT {CANDIDATES})" for tier in tiers)
+        matching = _first_matches(query, mode, day, params)
         params += [limit, offset, HEADLINE_OPTIONS]
         sql = f"""
             WITH q AS MATERIALIZED ({terms}),
-            matches AS MATERIALIZED (
-                {_matches(_document_matches(query, mode))} LIMIT {COUNT_LIMIT + 1}
-            ),
+            matches AS MATERIALIZED ({matching}),
             candidates AS ({candidates}),
             ranked AS (
                 SELECT d.section_id, {_score(query, mode)} AS score, v.number_key,
@@ -167,11 +166,8 @@ class PostgresBackend:
 
     def count(self, query, *, mode, day, limit=COUNT_LIMIT) -> int:
         params: list = []
-        terms = _terms_cte(query, day, params)
-        sql = f"""
-            WITH q AS MATERIALIZED ({terms})
-            SELECT count(*) FROM ({_matches(_document_matches(query, mode))} LIMIT {limit + 1}) m
-        """
+        matching = _first_matches(query, mode, day, params, limit=limit + 1)
+        sql = f"SELECT count(*) FROM ({matching}) m"
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()[0]
@@ -247,20 +243,48 @@ def _terms_cte(query: Query, day, params: list) -> str:
     return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)}) AS t"
 
 
-def _document_matches(query: Query, mode: str) -> str:
-    """The condition for sections matching in `mode`, written so that PostgreSQL combines one
-    GIN scan per alternative (BitmapAnd/BitmapOr): a phrase like "child protection enquiry"
-    then costs what its rarest word costs, where one scan of the whole tsquery would read
-    every posting list of every alternative in full."""
+def _first_matches(query, mode, day, params, *, limit=COUNT_LIMIT + 1):
+    """The first `limit` current sections matching in `mode`, as a SELECT of section ids.
+
+    The query's words are written into this statement as constants (bound client-side, as
+    every parameter is), not read from the `q` row: PostgreSQL then knows from its statistics
+    how common each word is. For a rare word it reads the GIN index; for a word in most
+    sections ("child") it reads the table and stops at the limit, after about `limit` rows,
+    where the index would read the word's whole posting list, which grows with the manual.
+    Either way the rows come in the table's order, so the same matches are the first ones
+    (synchronised scans, which would start a scan where another left off, are turned off
+    for the connection: see apps.py)."""
+    condition = _document_matches(query, mode, params)
+    params += [day, day]
+    return (
+        f"SELECT d.section_id FROM search_searchdocument d WHERE {condition}"
+        " AND d.effective_date <= %s AND (d.valid_until IS NULL OR d.valid_until > %s)"
+        f" LIMIT {limit}"
+    )
+
+
+def _document_matches(query: Query, mode: str, params: list) -> str:
+    """The condition for sections matching in `mode`, one test per alternative of each
+    concept: with an index scan PostgreSQL combines one GIN scan per alternative
+    (BitmapAnd/BitmapOr), so a phrase like "child protection enquiry" costs what its rarest
+    word costs, where one scan of the whole tsquery would read every posting list of every
+    alternative in full."""
+
+    def concept(c: Concept) -> str:
+        return (
+            "(" + " OR ".join(f"d.document @@ {_phrase(p, params)}" for p in c.alternatives) + ")"
+        )
+
     if mode == TWO:
-        return "d.document @@ q.two_match"
-    concepts = [
-        "(" + " OR ".join(f"d.document @@ q.a{i}_{j}" for j in range(len(c.alternatives))) + ")"
-        for i, c in enumerate(query.concepts)
-    ]
-    condition = " AND ".join(concepts) if mode == ALL else "(" + " OR ".join(concepts) + ")"
+        pairs = combinations(query.concepts, 2)
+        condition = "(" + " OR ".join(f"({concept(a)} AND {concept(b)})" for a, b in pairs) + ")"
+    elif mode == ALL:
+        condition = " AND ".join(concept(c) for c in query.concepts)
+    else:
+        condition = "(" + " OR ".join(concept(c) for c in query.concepts) + ")"
     if query.exclusions:
-        condition += " AND NOT coalesce(d.document @@ q.x, FALSE)"
+        excluded = " || ".join(_phrase(p, params) for p in query.exclusions)
+        condition += f" AND NOT coalesce(d.document @@ ({excluded}), FALSE)"
     return condition
 
 

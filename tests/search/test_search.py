@@ -376,3 +376,13 @@ def test_a_version_reopened_outside_the_loader_is_searchable_again(manual):
     ChapterVersion.objects.filter(chapter__slug="a", number=1).update(valid_until=None)
     assert anchors(search("zebras")) == ["a#one"]
     assert search("giraffes").total == 0
+
+
+@pytest.mark.postgres_only
+def test_searches_read_a_large_table_from_its_start_so_the_first_matches_do_not_move():
+    # A broad query's first 1,001 matches may be read by a sequential scan (postgres.py);
+    # a synchronised scan would start where another search's scan stopped, and the count and
+    # the candidates ranked would change from one search to the next.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronize_seqscans")
+        assert cursor.fetchone()[0] == "off"
