@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "procedures",
     "procedures.search",
     "procedures.partnerships",
+    "procedures.glossary",
     "updates",
     # Operations (background jobs, staff sign-in): see the block "Operations" below.
     "portal",

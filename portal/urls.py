@@ -25,5 +25,6 @@ urlpatterns = [
         name="accessibility",
     ),
     path("", include("procedures.partnerships.urls")),
+    path("", include("procedures.glossary.urls")),
     path("", include("procedures.urls")),
 ]
