@@ -108,9 +108,10 @@ def _read_entry(entry, node, chapters, errors):
         _read_version(raw, version_node, slug, chapters, errors)
         for raw, version_node in zip(versions, version_nodes, strict=True)
     ]
+    _check_numbers(slug, versions, version_nodes, errors)
+    _check_dates(slug, [version for version in read if version is not None], errors)
     if unknown or any(version is None for version in read):
         return None
-    _check_sequence(slug, read, errors)
     return TermRecord(slug=slug, versions=tuple(read), line=line)
 
 
@@ -218,21 +219,26 @@ def _render(definition, line, slug, chapters, errors):
     return rendered.html, rendered.text
 
 
-def _check_sequence(slug, versions, errors):
-    for index, version in enumerate(versions, start=1):
-        if version.number != index:
+def _check_numbers(slug, versions, nodes, errors):
+    for index, (raw, node) in enumerate(zip(versions, nodes, strict=True), start=1):
+        number = raw.get("version") if isinstance(raw, dict) else None
+        if isinstance(number, int) and not isinstance(number, bool) and number != index:
             _fail(
                 errors,
-                version.line,
+                node.start_mark.line + 1,
                 f"versions of '{slug}' should run 1, 2, 3 ... in order; this one says "
-                f"{version.number} where {index} belongs",
+                f"{number} where {index} belongs",
                 "version_gap",
             )
-        if index > 1 and version.effective_date < versions[index - 2].effective_date:
+
+
+def _check_dates(slug, versions, errors):
+    for earlier, later in zip(versions, versions[1:]):
+        if later.effective_date < earlier.effective_date:
             _fail(
                 errors,
-                version.line,
-                f"version {version.number} of '{slug}' takes effect before the version before "
+                later.line,
+                f"version {later.number} of '{slug}' takes effect before the version before "
                 "it; a later version has the same or a later 'effective' date",
                 "date_backwards",
             )
@@ -297,19 +303,21 @@ def _check_search_words(records, root, errors):
         return
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0]
-        for member in line.split("=") if "=" in line else ():
-            key = phrase_key(tuple(words(member)))
-            if key in owners:
-                errors.append(
-                    ContentError(
-                        "synonyms.txt",
-                        number,
-                        f"'{member.strip()}' is a search word of the glossary entry "
-                        f"'{owners[key]}' (glossary.yaml); keep it in one list: add the group's "
-                        "other words to the entry's 'synonyms' and delete this line",
-                        "synonym_in_glossary",
-                    )
+        members = [m.strip() for m in line.split("=")] if "=" in line else []
+        repeated = [m for m in members if phrase_key(tuple(words(m))) in owners]
+        if repeated:
+            entries = sorted({owners[phrase_key(tuple(words(m)))] for m in repeated})
+            errors.append(
+                ContentError(
+                    "synonyms.txt",
+                    number,
+                    f"{', '.join(repr(m) for m in repeated)} already belong to the glossary "
+                    f"(entry {', '.join(repr(e) for e in entries)} in glossary.yaml); keep the "
+                    "words in one list: add this group's other words to the entry's 'synonyms' "
+                    "and delete this line",
+                    "synonym_in_glossary",
                 )
+            )
 
 
 def _key_lines(node):
