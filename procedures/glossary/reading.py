@@ -233,7 +233,7 @@ def _check_numbers(slug, versions, nodes, errors):
 
 
 def _check_dates(slug, versions, errors):
-    for earlier, later in zip(versions, versions[1:]):
+    for earlier, later in zip(versions, versions[1:], strict=False):
         if later.effective_date < earlier.effective_date:
             _fail(
                 errors,
