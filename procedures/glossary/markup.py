@@ -38,66 +38,87 @@ def terms_of(versions):
 
 
 def term_pattern(term: str) -> str:
-    """The regular expression for a term: as written, whole words only, any white space
-    between its words, and a capital first letter allowed when it is written in lower case."""
+    """The regular expression for a term: as written, any white space between its words, and
+    a capital first letter allowed when it is written in lower case (whole words: see
+    _Pending.pattern)."""
     first, rest = term[0], term[1:]
     start = (
         f"[{re.escape(first)}{re.escape(first.upper())}]" if first.islower() else re.escape(first)
     )
     body = r"\s+".join(re.escape(word) for word in rest.split(" "))
-    return rf"(?<![\w&#]){start}{body}(?![\w])"
+    return start + body
+
+
+class _Pending:
+    """The terms not marked yet, as one pattern, remade each time a term is used so that the
+    rest of the text is searched only for what is left."""
+
+    def __init__(self, terms):
+        # Longest first, so "section 47 enquiry" wins over "section 47" where both are terms.
+        self.terms = sorted(terms, key=lambda t: -len(t.term))
+        self._compile()
+
+    def _compile(self):
+        alternatives = "|".join(
+            f"(?P<t{i}>{term_pattern(t.term)})" for i, t in enumerate(self.terms)
+        )
+        self.pattern = re.compile(rf"(?<![\w&#])(?:{alternatives})(?![\w])")
+
+    def use(self, group):
+        term = self.terms.pop(int(group[1:]))
+        if self.terms:
+            self._compile()
+        return term
 
 
 def mark_first_uses(fragment: str, terms, *, glossary_url: str) -> str:
     """`fragment` with the first use of each of `terms` marked up and linked to its entry at
     `glossary_url`#<slug>. Text outside the places left alone is otherwise unchanged."""
-    terms = [t for t in terms if t.term]
-    if not terms or not fragment:
+    if not fragment:
         return fragment
-    # Longest first, so "section 47 enquiry" wins over "section 47" where both are terms.
-    terms.sort(key=lambda t: -len(t.term))
-    pattern = re.compile("|".join(f"(?P<t{i}>{term_pattern(t.term)})" for i, t in enumerate(terms)))
-    pending = {f"t{i}": t for i, t in enumerate(terms)}
+    folded = fragment.casefold()
+    # Only terms the text may hold (a cheap test) are searched for.
+    terms = [t for t in terms if t.term and t.term.split(" ")[0].casefold() in folded]
+    if not terms:
+        return fragment
+    pending = _Pending(terms)
     out, depth, position = [], 0, 0
     for tag in TAG.finditer(fragment):
         text = fragment[position : tag.start()]
-        out.append(_mark_text(text, pattern, pending, glossary_url) if depth == 0 else text)
+        out.append(_mark_text(text, pending, glossary_url) if depth == 0 else text)
         out.append(tag.group(0))
         position = tag.end()
         closing, name = tag.group(1), tag.group(2).lower()
         if name in LEAVE_ALONE and name not in VOID and not tag.group(3).rstrip().endswith("/"):
             depth = max(0, depth - 1) if closing else depth + 1
     rest = fragment[position:]
-    out.append(_mark_text(rest, pattern, pending, glossary_url) if depth == 0 else rest)
+    out.append(_mark_text(rest, pending, glossary_url) if depth == 0 else rest)
     return "".join(out)
 
 
-def _mark_text(text, pattern, pending, glossary_url):
-    if not pending or not text.strip():
+def _mark_text(text, pending, glossary_url):
+    if not pending.terms or not text.strip():
         return text
     # Entities (&amp;, &nbsp;) are never split or matched inside.
     pieces, position = [], 0
     for entity in ENTITY.finditer(text):
-        pieces.append(_mark_run(text[position : entity.start()], pattern, pending, glossary_url))
+        pieces.append(_mark_run(text[position : entity.start()], pending, glossary_url))
         pieces.append(entity.group(0))
         position = entity.end()
-    pieces.append(_mark_run(text[position:], pattern, pending, glossary_url))
+    pieces.append(_mark_run(text[position:], pending, glossary_url))
     return "".join(pieces)
 
 
-def _mark_run(run, pattern, pending, glossary_url):
+def _mark_run(run, pending, glossary_url):
     out, position = [], 0
-    for match in pattern.finditer(run):
-        group = match.lastgroup
-        term = pending.get(group)
-        if term is None:  # used already, or another term's
-            continue
-        del pending[group]
+    while pending.terms:
+        match = pending.pattern.search(run, position)
+        if match is None:
+            break
+        term = pending.use(match.lastgroup)
         out.append(run[position : match.start()])
         out.append(_marked(match.group(0), term, run, match, glossary_url))
         position = match.end()
-        if not pending:
-            break
     out.append(run[position:])
     return "".join(out)
 
