@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "procedures.partnerships",
     "procedures.feedback",
     "procedures.pdfs",
+    "procedures.glossary",
     "updates",
     # Operations (background jobs, staff sign-in): see the block "Operations" below.
     "portal",

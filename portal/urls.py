@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("procedures.feedback.urls")),
     path("", include("procedures.offline.urls")),
     path("", include("procedures.pdfs.urls")),
+    path("", include("procedures.glossary.urls")),
     path("", include("procedures.urls")),
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from procedures.caching import bump_on_commit
 from procedures.content import ContentError, ContentInvalid, Manual
+from procedures.glossary.loading import load_glossary
 from procedures.models import Chapter, ChapterSlug, ChapterVersion, Part, Release
 from procedures.partnerships.loading import load_partnership_content
 from procedures.records import VersionRecord
@@ -27,10 +28,17 @@ class LoadReport:
     releases_added: list[str] = field(default_factory=list)
     # (partnership, chapter, number) of each local information version stored
     local_added: list[tuple[str, str, int]] = field(default_factory=list)
+    glossary_added: list[tuple[str, int]] = field(default_factory=list)  # (entry, number)
 
     @property
     def changed_anything(self):
-        return bool(self.added or self.parts_added or self.releases_added or self.local_added)
+        return bool(
+            self.added
+            or self.parts_added
+            or self.releases_added
+            or self.local_added
+            or self.glossary_added
+        )
 
     def by_chapter(self):
         chapters = {}
@@ -94,6 +102,7 @@ def load_manual(
             stored.setdefault(chapter.pk, {})[version.number] = version
             report.added.append((record.slug, record.number))
         report.local_added = load_partnership_content(manual, errors)
+        report.glossary_added = load_glossary(manual.glossary, errors)
         if errors:
             raise ContentInvalid(errors)
     return report

@@ -15,6 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 from procedures import review_dates, selectors
 from procedures.caching import cached_page
 from procedures.feedback.reading_figures import counts_reads
+from procedures.glossary.views import marked_chapter_html
 from procedures.models import ChapterVersion, Release
 from procedures.partnerships import page as partnership_page
 from procedures.records import diff_versions
@@ -432,7 +433,8 @@ AS_OF_LINK = re.compile(r'href="(?:/p/[a-z0-9-]+)?/chapters/')
 def render_version_page(request, shown, *, current, as_of=None, extra=None):
     chapter = shown.chapter
     on = as_of or selectors.today()
-    html, local_context = partnership_page.chapter_context(request, shown, shown.html, on=on)
+    html = marked_chapter_html(shown.html, on=on)
+    html, local_context = partnership_page.chapter_context(request, shown, html, on=on)
     if as_of is not None:
         # Cross-links lead to the other chapters as they stood on the same day.
         html = AS_OF_LINK.sub(

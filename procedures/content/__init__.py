@@ -22,6 +22,7 @@ from procedures.content.manual_file import (
 )
 from procedures.content.tree import check_former_slugs, check_tree, check_versions
 from procedures.content.version_files import read_version_file
+from procedures.glossary.reading import read_glossary
 from procedures.partnerships.reading import FOLDER as PARTNERSHIP_FOLDER
 from procedures.partnerships.reading import read_partnership_content
 from procedures.records import VersionRecord
@@ -43,6 +44,8 @@ class Manual:
     partnerships: tuple = ()
     national_contacts: tuple = ()
     local_information: tuple = ()
+    # Glossary entries (TermRecords, read by glossary.reading); None when there is no file.
+    glossary: tuple | None = None
 
     def chapters(self):
         """Versions grouped by slug, oldest first."""
@@ -87,6 +90,9 @@ def read_manual(
         versions, parts, releases, known_targets or {}, former_slugs, errors, stored
     )
     partnerships, national, local = _read_partnerships(root, versions, known_targets, errors)
+    glossary = read_glossary(
+        root, chapters={v.slug for v in versions}, errors=errors, max_bytes=max_bytes
+    )
     if errors:
         raise ContentInvalid(sorted(set(errors), key=lambda e: (e.path, e.line, e.message)))
     return Manual(
@@ -98,6 +104,7 @@ def read_manual(
         partnerships=partnerships,
         national_contacts=national,
         local_information=local,
+        glossary=glossary,
     )
 
 

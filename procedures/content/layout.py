@@ -14,6 +14,7 @@ from procedures.content.errors import ContentError
 from procedures.cross_links import SLUG
 
 TOP_FILES = {"manual.yaml", "synonyms.txt", "README.md", "national-contacts.yaml"}
+TOP_FILES.add("glossary.yaml")  # read by glossary.reading
 # Read by partnerships.reading, which checks its own layout.
 OTHER_FOLDERS = {"partnerships"}
 VERSION_FILE = re.compile(r"^v[1-9][0-9]*\.md$")

@@ -7,6 +7,9 @@ one group per line, members separated by "=", for example
 
 A query containing any member also finds the others, both ways. The file is read when it
 changes (its modification time is checked on each search), so editing it needs no restart.
+
+Glossary entries are groups too: content/glossary.yaml, beside synonyms.txt, is the one list
+of the terms it defines (procedures.glossary.vocabulary), and synonyms.txt keeps the rest.
 """
 
 import threading
@@ -15,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from procedures.glossary.vocabulary import glossary_path, search_groups
 from procedures.search.text import light_stem, words
 
 
@@ -48,8 +52,21 @@ def phrase_key(phrase: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(light_stem(word) for word in phrase)
 
 
-def parse_synonyms(text: str) -> Synonyms:
+def parse_synonyms(text: str, *, glossary: tuple[tuple[str, ...], ...] = ()) -> Synonyms:
+    """The groups of a synonyms file's `text`, after the `glossary`'s groups. The loader
+    reports the glossary's own problems, so its words already in a group are just left out."""
     groups, problems, index = [], [], {}
+    for group in glossary:
+        members = []
+        for member in group:
+            phrase = tuple(words(member))
+            key = phrase_key(phrase)
+            if phrase and key not in index and key not in {phrase_key(m) for m in members}:
+                members.append(phrase)
+        if len(members) > 1:
+            for member in members:
+                index[phrase_key(member)] = len(groups)
+            groups.append(tuple(members))
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -65,8 +82,9 @@ def parse_synonyms(text: str) -> Synonyms:
                 problems.append(
                     SynonymProblem(
                         number,
-                        f"'{' '.join(phrase)}' is already in another group; "
-                        "each word or phrase belongs to one group (merge the lines)",
+                        f"'{' '.join(phrase)}' is already in another group (or is a glossary "
+                        "entry's word); each word or phrase belongs to one group (merge the "
+                        "lines, or add it to the entry's synonyms)",
                     )
                 )
                 continue
@@ -93,18 +111,36 @@ _lock = threading.Lock()
 
 
 def load_synonyms() -> Synonyms:
-    """The current synonyms list; an unreadable or missing file means no synonyms."""
+    """The current synonyms list and the glossary's groups; an unreadable or missing
+    synonyms file means no synonyms."""
     path = synonyms_path()
+    glossary = glossary_path(path.parent)
     try:
         stat = path.stat()
     except OSError:
         return Synonyms()
-    stamp = (str(path), stat.st_mtime_ns, stat.st_size)
+    stamp = (str(path), stat.st_mtime_ns, stat.st_size, _file_stamp(glossary))
     with _lock:
         if _cache.get("stamp") != stamp:
             try:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 return Synonyms()
-            _cache.update(stamp=stamp, synonyms=parse_synonyms(text))
+            groups = search_groups(_read(glossary))
+            _cache.update(stamp=stamp, synonyms=parse_synonyms(text, glossary=groups))
         return _cache["synonyms"]
+
+
+def _file_stamp(path):
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _read(path):
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from procedures import selectors
 from procedures.feedback.reading_figures import note_search
+from procedures.glossary.search import search_glossary
 from procedures.partnerships import search as partnership_search
 from procedures.partnerships import selectors as partnership_selectors
 from procedures.search import engine, query
@@ -39,6 +40,10 @@ def search(request):
             if results.page == 1
             else None,
             "urgent_contacts": partnership_selectors.urgent_contacts(partnership),
+            # Glossary entries the query names (first page only), like contacts.
+            "glossary_results": search_glossary(results.query, day=selectors.today())
+            if results.page == 1
+            else [],
             "pagination": pagination(results, results.query.text),
             "suggestion_url": "?" + urlencode({"q": results.suggestion})
             if results.suggestion

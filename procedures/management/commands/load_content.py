@@ -68,6 +68,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  added part(s) {', '.join(map(str, report.parts_added))}")
         if report.releases_added:
             self.stdout.write(f"  added release(s): {', '.join(report.releases_added)}")
+        if report.glossary_added:
+            self.stdout.write(f"  added {len(report.glossary_added)} glossary version(s)")
         if report.changed_anything:
             self.stdout.write(
                 self.style.SUCCESS(
