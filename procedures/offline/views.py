@@ -119,6 +119,7 @@ def copy(request):
         "pages": [
             {"url": reverse("procedures:contents"), "title": "Contents"},
             {"url": reverse("partnerships:contacts"), "title": "Contacts"},
+            {"url": reverse("glossary:glossary"), "title": "Glossary"},
             {"url": reverse("offline:about"), "title": "Reading offline"},
         ],
         "chapters": chapters,

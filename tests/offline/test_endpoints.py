@@ -8,12 +8,12 @@ from tests.publishing.test_page_cache import shared_cache  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
-def test_saved_copy_lists_contents_current_chapters_contacts_and_static_files(
+def test_saved_copy_lists_contents_current_chapters_contacts_glossary_and_static_files(
     client, sample_manual
 ):
     listed = client.get("/offline/copy.json").json()
     pages = [page["url"] for page in listed["pages"]]
-    assert pages == ["/", "/contacts/", "/offline/"]
+    assert pages == ["/", "/contacts/", "/glossary/", "/offline/"]
     current = ChapterVersion.objects.current()
     assert {(c["slug"], c["version"]) for c in listed["chapters"]} == {
         (version.chapter.slug, version.number) for version in current
