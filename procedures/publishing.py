@@ -57,6 +57,11 @@ def can_publish(user, draft: Draft) -> str:
     """Why `user` may not publish `draft` ("" when they may)."""
     if not user.has_perm(PUBLISH_PERMISSION):
         return "Only a publisher can publish."
+    return four_eyes(user, draft)
+
+
+def four_eyes(user, draft) -> str:
+    """Why `user` may not publish a draft they wrote ("" when they did not)."""
     if not getattr(settings, "ALLOW_SELF_PUBLISH", False) and _is_author(user, draft):
         return (
             f"You wrote or edited the draft '{draft}', so another publisher must review and "
@@ -65,7 +70,14 @@ def can_publish(user, draft: Draft) -> str:
     return ""
 
 
-def publish(*, by, approved: str, draft: Draft | None = None, release: Release | None = None):
+def publish(
+    *,
+    by,
+    approved: str,
+    draft: Draft | None = None,
+    release: Release | None = None,
+    partnership_draft=None,
+):
     """Publish one draft, or every draft of a release, all or nothing.
 
     `approved` is the fingerprint of what the publisher reviewed (`drafts.approval_fingerprint`,
@@ -73,7 +85,17 @@ def publish(*, by, approved: str, draft: Draft | None = None, release: Release |
     or taken out of the release), nothing is published. Returns the versions stored. Raises
     PublishingError, having published nothing, when the user may not publish, the content is
     not what was approved, a draft has a problem, or a chapter moved on since its draft began.
+
+    `partnership_draft` (a partnerships.PartnershipDraft: local information, or a
+    partnership's details and contacts) is published by the same steps and rules, by a
+    publisher of that partnership (`procedures.partnerships.publishing`).
     """
+    if partnership_draft is not None:
+        if draft is not None or release is not None:
+            raise PublishingError("Choose one draft or one release to publish.")
+        from procedures.partnerships import publishing as local
+
+        return local.publish(by=by, approved=approved, draft=partnership_draft)
     if (draft is None) == (release is None):
         raise PublishingError("Choose one draft or one release to publish.")
     if not by.has_perm(PUBLISH_PERMISSION):

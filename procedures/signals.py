@@ -7,3 +7,6 @@ from django.dispatch import Signal
 
 # A release was published: sent on commit, with `release` (a procedures.models.Release).
 release_published = Signal()
+# fmt: off
+local_information_published = Signal()  # sent on commit with partnership=<Partnership>, versions=[LocalInformation]
+# fmt: on
