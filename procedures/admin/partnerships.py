@@ -189,9 +189,13 @@ class PartnershipDraftAdmin(NotFoundByAddress, admin.ModelAdmin):
         """Links from a partnership's page start from what is published now."""
         initial = super().get_changeform_initial_data(request)
         get = request.GET
-        partnership = scoped(Partnership.objects.all(), request.user, field="pk").filter(
-            pk=get.get("partnership") if str(get.get("partnership", "")).isdigit() else None
-        ).first()
+        partnership = (
+            scoped(Partnership.objects.all(), request.user, field="pk")
+            .filter(
+                pk=get.get("partnership") if str(get.get("partnership", "")).isdigit() else None
+            )
+            .first()
+        )
         kind = get.get("kind", LOCAL)
         initial["kind"] = kind if kind in PartnershipDraft.Kind.values else LOCAL
         if initial["kind"] == LOCAL:
@@ -208,9 +212,7 @@ class PartnershipDraftAdmin(NotFoundByAddress, admin.ModelAdmin):
                 body=contacts_text(Contact.objects.filter(partnership=partnership)),
             )
         elif get.get("national") and request.user.has_perm(roles.REGIONAL_PUBLISH):
-            initial["body"] = contacts_text(
-                Contact.objects.filter(partnership=None), national=True
-            )
+            initial["body"] = contacts_text(Contact.objects.filter(partnership=None), national=True)
         return initial
 
     def save_model(self, request, obj, form, change):
@@ -275,16 +277,18 @@ class PartnershipDraftAdmin(NotFoundByAddress, admin.ModelAdmin):
         if draft.kind == LOCAL:
             before = previous.text if previous else ""
             after = prepared.rendered.text
-            shown = (
-                draft.published_local if draft.is_published else prepared.as_local_information()
-            )
+            shown = draft.published_local if draft.is_published else prepared.as_local_information()
             box = render_to_string(
                 "partnerships/local_box.html",
                 {"local": shown, "partnership": draft.partnership, "preview": True},
             )
         else:
             before = previous.contacts if previous else ""
-            after = draft.published_contacts.contacts if draft.is_published else prepared.record.contacts_text
+            after = (
+                draft.published_contacts.contacts
+                if draft.is_published
+                else prepared.record.contacts_text
+            )
             box = ""
         can_publish = not draft.is_published and not partnership_publishing.can_publish(
             request.user, draft
