@@ -95,7 +95,11 @@ class Migration(migrations.Migration):
                     "section",
                     models.CharField(
                         blank=True,
-                        help_text="Local information: the anchor of the chapter's section it follows (e.g. reporting-routes); empty for the end of the chapter.",
+                        help_text=(
+                            "Local information: the anchor of the chapter's section "
+                            "it follows (e.g. reporting-routes); empty for the end of "
+                            "the chapter."
+                        ),
                         max_length=120,
                     ),
                 ),
@@ -103,7 +107,11 @@ class Migration(migrations.Migration):
                     "body",
                     markdownx.models.MarkdownxField(
                         blank=True,
-                        help_text="Local information: markdown. Contacts: the 'contacts:' list in the format of partnership.yaml (content/README.md).",
+                        help_text=(
+                            "Local information: markdown. Contacts: the 'contacts:' "
+                            "list in the format of partnership.yaml "
+                            "(content/README.md)."
+                        ),
                         verbose_name="text",
                     ),
                 ),
@@ -124,7 +132,10 @@ class Migration(migrations.Migration):
                     "effective_date",
                     models.DateField(
                         blank=True,
-                        help_text="Local information: when it takes effect (a future date schedules it). Leave empty for the publishing day.",
+                        help_text=(
+                            "Local information: when it takes effect (a future date "
+                            "schedules it). Leave empty for the publishing day."
+                        ),
                         null=True,
                     ),
                 ),
@@ -169,7 +180,9 @@ class Migration(migrations.Migration):
                     "partnership",
                     models.ForeignKey(
                         blank=True,
-                        help_text="Empty only for the national contacts (regional publishers only).",
+                        help_text=(
+                            "Empty only for the national contacts (regional publishers only)."
+                        ),
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="drafts",
