@@ -18,7 +18,7 @@ from procedures.rules import check_local
 
 from .models import ContactsVersion, LocalInformation, PartnershipDraft
 from .reading import _read_contacts, local_hash
-from .records import LocalRecord, details_hash
+from .records import LocalRecord, contacts_text, details_hash
 
 LOCAL = PartnershipDraft.Kind.LOCAL
 
@@ -175,9 +175,12 @@ def _prepare_contacts(draft):
                 "summary",
             )
         )
+    # Kept as the files write it, so a published version and its export read back alike.
+    canonical = contacts_text(contacts, national=national) if not problems else text
     record = Details(
-        name=name, area=area, contacts_text=text, contacts=contacts, summary=draft.summary.strip()
-    )
+        name=name, area=area, contacts_text=canonical, contacts=contacts,
+        summary=draft.summary.strip(),
+    )  # fmt: skip
     if previous is not None and previous.source_hash == record.source_hash:
         problems.append(
             Problem("nothing_changed", "nothing differs from the published contacts", field="body")
