@@ -9,7 +9,7 @@ from procedures.partnerships.models import (
     PartnershipDraft,
 )
 
-from .test_editing import loaded, local_draft, people, person  # noqa: F401 (fixtures)
+from .test_editing import local_draft
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from procedures import caching, publishing
 from procedures.models import AuditEntry, Chapter
@@ -18,46 +17,11 @@ from procedures.partnerships.models import (
     LocalInformation,
     Partnership,
     PartnershipDraft,
-    PartnershipEditor,
 )
 from procedures.publishing import PublishingError
 from procedures.signals import local_information_published
 
 pytestmark = pytest.mark.django_db
-
-
-def person(name, group, *partnerships):
-    user = User.objects.create_user(name, f"{name}@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    for slug in partnerships:
-        PartnershipEditor.objects.create(user=user, partnership=Partnership.objects.get(slug=slug))
-    return User.objects.get(pk=user.pk)  # fresh permission cache
-
-
-@pytest.fixture
-def loaded(two_partnerships):
-    two_partnerships.load()
-    return two_partnerships
-
-
-@pytest.fixture
-def people(loaded):
-    return {
-        "nora": person("nora", "Partnership editor", "northmoor"),
-        "nick": person("nick", "Partnership publisher", "northmoor"),
-        "ed": person("ed", "Partnership editor", "eastbrook"),
-        "eve": person("eve", "Partnership publisher", "eastbrook"),
-    }
-
-
-@pytest.fixture
-def publisher(loaded):
-    return person("pat", "Publisher")
-
-
-@pytest.fixture
-def other_publisher(loaded):
-    return person("quinn", "Publisher")
 
 
 def local_draft(by, slug="northmoor", body="Northmoor hub: call 01632 960123.", **fields):

@@ -15,7 +15,8 @@ from procedures.partnerships.models import (
     PartnershipDraft,
 )
 
-from .test_editing import local_draft, person, publish
+from .conftest import person
+from .test_editing import local_draft, publish
 
 
 def files_of(root):
