@@ -231,3 +231,17 @@ def test_only_regional_publishers_change_national_contacts(people, publisher, ot
         publish(people["nick"], draft)
     publish(other_publisher, draft)
     assert Contact.objects.get(partnership=None, slug="childline").phone == "0800 1112"
+
+
+def test_readers_see_the_amendments_and_what_changed(people, client):
+    publish(people["nick"], local_draft(people["nora"]))
+    chapter = client.get("/p/northmoor/chapters/online-safety/").content.decode()
+    assert 'href="/p/northmoor/chapters/online-safety/local/"' in chapter
+    history = client.get("/p/northmoor/chapters/online-safety/local/")
+    text = history.content.decode()
+    assert "Version 2" in text and "New hub number." in text and "Version 1" in text
+    assert "<del" in text and "960999" in text and "960123" in text
+    # Another partnership's history holds only its own text; none chosen, none shown.
+    eastbrook = client.get("/p/eastbrook/chapters/online-safety/local/").content.decode()
+    assert "960123" not in eastbrook and "Eastbrook resilience" in eastbrook
+    assert client.get("/chapters/online-safety/local/").status_code == 404
