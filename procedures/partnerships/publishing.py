@@ -122,7 +122,7 @@ def publish(*, by, approved: str, draft: PartnershipDraft):
 
 def _check(by, draft, approved):
     draft = (
-        PartnershipDraft.objects.select_for_update()
+        PartnershipDraft.objects.select_for_update(of=("self",))
         .select_related("partnership", "chapter")
         .get(pk=draft.pk)
     )

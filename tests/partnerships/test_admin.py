@@ -109,3 +109,6 @@ def test_an_editor_drafts_and_a_publisher_reviews_the_diff_and_publishes(people,
         LocalInformation.objects.get(partnership=northmoor, number=2).published_by
         == (people["nick"])
     )
+    after = client.get(f"/admin/partnerships/partnershipdraft/{draft.pk}/review/")
+    assert after.status_code == 200
+    assert "Published on" in after.content.decode()
