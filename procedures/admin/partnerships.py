@@ -34,7 +34,7 @@ from procedures.partnerships.models import (
     PartnershipEditor,
 )
 from procedures.partnerships.records import contacts_text
-from procedures.publishing import PublishingError, publish
+from procedures.publishing import PublishingError, can_publish_partnership, publish
 
 
 def scoped(queryset, user, field="partnership"):
@@ -290,9 +290,7 @@ class PartnershipDraftAdmin(NotFoundByAddress, admin.ModelAdmin):
                 else prepared.record.contacts_text
             )
             box = ""
-        can_publish = not draft.is_published and not partnership_publishing.can_publish(
-            request.user, draft
-        )
+        can_publish = not draft.is_published and not can_publish_partnership(request.user, draft)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -304,7 +302,7 @@ class PartnershipDraftAdmin(NotFoundByAddress, admin.ModelAdmin):
             "box": box,
             "problems": [] if draft.is_published else prepared.problems,
             "can_publish": can_publish,
-            "cannot_publish": partnership_publishing.can_publish(request.user, draft),
+            "cannot_publish": can_publish_partnership(request.user, draft),
             "can_change": self.has_change_permission(request, draft),
             "approved": fingerprint([prepared]) if not draft.is_published else "",
         }

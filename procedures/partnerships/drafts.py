@@ -16,7 +16,7 @@ from procedures.problems import Problem
 from procedures.rendering import Rendered
 from procedures.rules import check_local
 
-from .models import ContactsVersion, LocalInformation, PartnershipDraft
+from .models import ContactsVersion, LocalInformation, Partnership, PartnershipDraft
 from .reading import _read_contacts, local_hash
 from .records import LocalRecord, contacts_text, details_hash
 
@@ -83,6 +83,13 @@ class PreparedPartnership:
             html=self.rendered.html,
             text=self.rendered.text,
         )
+
+
+def whose(partnership_id):
+    if partnership_id is None:
+        return "the national contacts"
+    partnership = Partnership.objects.filter(pk=partnership_id).first()
+    return f"{partnership.name}'s content" if partnership else "that partnership's content"
 
 
 def latest_local(partnership_id, chapter_id):

@@ -1,36 +1,18 @@
-"""Saving and publishing partnership drafts, by `procedures.publishing`'s steps and rules:
-check (lock, who may, four-eyes, moved on, rules, approval), execute (store a new version,
-never change an older one) and record (an AuditEntry), all in one transaction; the page cache
-stamp is bumped and `signals.local_information_published` sent once it commits.
+"""Saving and discarding partnership drafts (publishing them is `procedures.publishing.publish`).
 
-Who may is checked here, not only in the admin: a partnership editor can save and publish
-only their own partnership's drafts, whatever the request says.
+Who may is checked here, not only in the admin: a partnership editor can save a draft only
+for their own partnership, whatever the request says.
 """
 
-import logging
-
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from procedures import roles
-from procedures.caching import bump_on_commit
 from procedures.drafts import fingerprint
 from procedures.models import AuditEntry
-from procedures.publishing import PublishingError, _record, four_eyes
-from procedures.signals import local_information_published
+from procedures.publishing import PublishingError, _record
 
-from .drafts import LOCAL, prepare
-from .loading import _sync_contacts
-from .models import ContactsVersion, LocalInformation, Partnership, PartnershipDraft
-
-logger = logging.getLogger(__name__)
-
-
-def whose(partnership_id):
-    if partnership_id is None:
-        return "the national contacts"
-    partnership = Partnership.objects.filter(pk=partnership_id).first()
-    return f"{partnership.name}'s content" if partnership else "that partnership's content"
+from .drafts import LOCAL, prepare, whose
+from .models import ContactsVersion, LocalInformation, PartnershipDraft
 
 
 def check_may_edit(user, partnership_id):
@@ -91,123 +73,6 @@ def approval_fingerprint(draft) -> str:
     return fingerprint([prepare(draft)])
 
 
-def can_publish(user, draft) -> str:
-    """Why `user` may not publish `draft` ("" when they may)."""
-    if not roles.may_publish_partnership(user, draft.partnership_id):
-        if draft.partnership_id is None:
-            return "Only a regional publisher can publish the national contacts."
-        return f"Only a publisher of {whose(draft.partnership_id)[:-10]} can publish it."
-    return four_eyes(user, draft)
-
-
-def publish(*, by, approved: str, draft: PartnershipDraft):
-    """Publish the draft as its partnership's next version; returns [the version]."""
-    try:
-        with transaction.atomic():
-            prepared = _check(by, draft, approved)
-            version = _execute(by, prepared)
-            _record(
-                AuditEntry.Action.PUBLISH,
-                by=by,
-                what=f"{prepared.draft}, version {version.number}",
-                fingerprint=approved,
-            )
-    except IntegrityError as error:
-        raise PublishingError(
-            "Nothing was published: another change got there first (a version number was "
-            f"taken meanwhile). Reload the page and try again. ({error})"
-        ) from None
-    return [version]
-
-
-def _check(by, draft, approved):
-    draft = (
-        PartnershipDraft.objects.select_for_update(of=("self",))
-        .select_related("partnership", "chapter")
-        .get(pk=draft.pk)
-    )
-    reason = can_publish(by, draft)
-    if reason:
-        raise PublishingError(f"Nothing was published. {reason}")
-    if draft.is_published:
-        raise PublishingError(f"The draft '{draft}' has already been published.")
-    if draft.partnership_id:
-        # Partnership first, so two publishers of one partnership take turns.
-        Partnership.objects.select_for_update().get(pk=draft.partnership_id)
-    prepared = prepare(draft)
-    latest = prepared.previous.number if prepared.previous else None
-    if latest != draft.based_on:
-        raise PublishingError(
-            "Nothing was published: "
-            + (
-                f"version {latest} was published while this draft was being prepared, "
-                f"and the draft is based on version {draft.based_on or 'none'}. "
-                if latest
-                else ""
-            )
-            + "Start a new draft from what is published now.",
-            moved_on=[draft],
-        )
-    if fingerprint([prepared]) != approved:
-        raise PublishingError(
-            "Nothing was published: the draft changed after you opened the review (its "
-            "text or its details). Review what it holds now, below, and publish again if it "
-            "is right.",
-            codes=["changed_since_review"],
-        )
-    if prepared.problems:
-        raise PublishingError(
-            "Nothing was published: fix these problems in the draft first.",
-            problems=prepared.messages(),
-            codes=[problem.code for problem in prepared.problems],
-        )
-    return prepared
-
-
-def _execute(by, prepared):
-    draft, record, now = prepared.draft, prepared.record, timezone.now()
-    if draft.kind == LOCAL:
-        version = LocalInformation.objects.create(
-            partnership=draft.partnership,
-            chapter=draft.chapter,
-            number=prepared.number,
-            effective_date=record.effective_date,
-            summary=record.summary,
-            section=record.section,
-            source=record.body,
-            source_hash=prepared.source_hash,
-            html=prepared.rendered.html,
-            text=prepared.rendered.text,
-            published_at=now,
-            published_by=by,
-        )
-        published = {"published_local": version}
-        _announce_after_commit(draft.partnership, version)
-    else:
-        version = ContactsVersion.objects.create(
-            partnership=draft.partnership,
-            number=prepared.number,
-            name=record.name,
-            area=record.area,
-            contacts=record.contacts_text,
-            summary=record.summary,
-            source_hash=record.source_hash,
-            published_at=now,
-            published_by=by,
-        )
-        if draft.partnership_id:
-            Partnership.objects.filter(pk=draft.partnership_id).update(
-                name=record.name, area=record.area
-            )
-        _sync_contacts(draft.partnership, record.contacts)
-        published = {"published_contacts": version}
-    PartnershipDraft.objects.filter(pk=draft.pk).update(
-        status=PartnershipDraft.Status.PUBLISHED, published_at=now, published_by=by, **published
-    )
-    bump_on_commit()
-    return version
-
-
 def _latest_number(draft):
     if draft.kind == LOCAL:
         found = LocalInformation.objects.filter(
@@ -217,16 +82,3 @@ def _latest_number(draft):
         found = ContactsVersion.objects.filter(partnership_id=draft.partnership_id)
     latest = found.order_by("-number").first()
     return latest.number if latest else None
-
-
-def _announce_after_commit(partnership, version):
-    def announce():
-        for receiver, result in local_information_published.send_robust(
-            sender=LocalInformation, partnership=partnership, versions=[version]
-        ):
-            if isinstance(result, Exception):
-                logger.error(
-                    "local information %s: %r failed", version.pk, receiver, exc_info=result
-                )
-
-    transaction.on_commit(announce, robust=True)
