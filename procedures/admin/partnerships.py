@@ -173,7 +173,14 @@ class PartnershipDraftAdmin(NotFoundByAddress, admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+        form = type(form.__name__, (form,), {"user": request.user})
+        kind = obj.kind if obj else request.GET.get("kind", LOCAL)
+        if kind != LOCAL and "body" in form.base_fields:
+            # Contacts are YAML, not markdown: a plain text box, without a markdown preview.
+            body = form.base_fields["body"]
+            body.widget = forms.Textarea(attrs={"rows": 24, "cols": 80, "spellcheck": "false"})
+            body.label = "Contacts"
+        return form
 
     def get_fields(self, request, obj=None):
         kind = obj.kind if obj else request.GET.get("kind", LOCAL)

@@ -112,3 +112,13 @@ def test_an_editor_drafts_and_a_publisher_reviews_the_diff_and_publishes(people,
     after = client.get(f"/admin/partnerships/partnershipdraft/{draft.pk}/review/")
     assert after.status_code == 200
     assert "Published on" in after.content.decode()
+
+
+def test_contacts_are_edited_as_the_files_write_them(people, client):
+    northmoor = Partnership.objects.get(slug="northmoor")
+    signed_in(client, people["nora"])
+    page = client.get(
+        f"/admin/partnerships/partnershipdraft/add/?kind=contacts&partnership={northmoor.pk}"
+    ).content.decode()
+    assert "- kind: front-door" in page and "01632 960001" in page
+    assert "data-app-desk" not in page  # a plain text box, not the markdown desk
