@@ -51,6 +51,16 @@ class Prepared:
             chapter=chapter, part=draft.part, replaced_by=draft.replaced_by, **fields
         )
 
+    def identity(self):
+        """What an approval is bound to (see `fingerprint`); partnership drafts have theirs."""
+        record = self.record
+        return (
+            self.draft.pk or 0,
+            record.source_hash,
+            record.release,
+            record.effective_date.isoformat(),
+        )
+
     def side(self):
         return self.record.side(
             label="This draft", html=self.rendered.html, part_title=self.draft.part.title
@@ -128,18 +138,10 @@ def prepare_all(drafts, *, previous_by_chapter=None, release=None, related=None)
 
 
 def fingerprint(prepared, release=None) -> str:
-    """A digest of exactly what would be published: each draft's record, the set of drafts
-    and the release's own details. It changes when any field, the text or the membership of
-    a release changes, so an approval can be bound to what the publisher saw."""
-    items = sorted(
-        (
-            p.draft.pk or 0,
-            p.record.source_hash,
-            p.record.release,
-            p.record.effective_date.isoformat(),
-        )
-        for p in prepared
-    )
+    """A digest of exactly what would be published: each draft's record (`identity()`), the
+    set of drafts and the release's own details. It changes when any field, the text or the
+    membership of a release changes, so an approval can be bound to what the publisher saw."""
+    items = sorted(p.identity() for p in prepared)
     if release is not None:
         items.append((release.name, release.effective_date.isoformat(), release.introduction))
     return hashlib.sha256(json.dumps(items).encode()).hexdigest()

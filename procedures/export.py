@@ -1,4 +1,6 @@
-"""Write the whole manual from the database back to the content format (content/README.md).
+"""Write the whole manual from the database back to the content format (content/README.md):
+chapters, releases, partnerships with their contacts and local information, and the national
+contacts.
 
 Every version is written, including those published in the admin, with the releases in
 manual.yaml and the slugs of renamed chapters under `former_slugs:`. The output is a function
@@ -6,7 +8,6 @@ of the database alone (fixed order, fixed quoting), so export, load into an empt
 export again gives identical files.
 """
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,9 @@ import yaml
 from django.conf import settings
 
 from procedures.models import Chapter, ChapterVersion, Part, Release
+from procedures.partnerships.models import Contact, LocalInformation, Partnership
+from procedures.partnerships.records import contacts_text
+from procedures.partnerships.records import quote as _quote
 from procedures.records import VersionRecord
 
 
@@ -22,6 +26,7 @@ class ExportReport:
     written: list[Path] = field(default_factory=list)
     stale: list[Path] = field(default_factory=list)  # chapter files not in the database
     removed: list[Path] = field(default_factory=list)
+    partnership_files: list[Path] = field(default_factory=list)
 
 
 def export_manual(root: Path, *, prune: bool = False) -> ExportReport:
@@ -40,6 +45,7 @@ def export_manual(root: Path, *, prune: bool = False) -> ExportReport:
     for version in versions.iterator(chunk_size=200):
         path = root / "chapters" / version.chapter.slug / f"v{version.number}.md"
         report.written.append(_write(path, version_file(version)))
+    report.partnership_files = export_partnerships(root)
     written = set(report.written)
     chapters_dir = root / "chapters"
     if chapters_dir.is_dir():
@@ -54,6 +60,49 @@ def export_manual(root: Path, *, prune: bool = False) -> ExportReport:
                 if folder.is_dir() and not any(folder.iterdir()):
                     folder.rmdir()
     return report
+
+
+def export_partnerships(root: Path) -> list[Path]:
+    """national-contacts.yaml, and each partnership's partnership.yaml and every version of
+    its local information, as content/README.md describes them."""
+    written = []
+    national = Contact.objects.filter(partnership=None)
+    if national.exists():
+        text = contacts_text(national, national=True)
+        written.append(_write(root / "national-contacts.yaml", _contacts_file(text)))
+    for partnership in Partnership.objects.order_by("slug"):
+        folder = root / "partnerships" / partnership.slug
+        text = contacts_text(Contact.objects.filter(partnership=partnership))
+        head = f"name: {_quote(partnership.name)}\narea: {_quote(partnership.area)}\n"
+        written.append(_write(folder / "partnership.yaml", head + _contacts_file(text)))
+    local = LocalInformation.objects.select_related("partnership", "chapter").order_by(
+        "partnership__slug", "chapter__slug", "number"
+    )
+    for version in local.iterator(chunk_size=200):
+        path = (
+            root / "partnerships" / version.partnership.slug / "local" / version.chapter.slug
+            / f"v{version.number}.md"
+        )  # fmt: skip
+        written.append(_write(path, local_file(version)))
+    return written
+
+
+def _contacts_file(text: str) -> str:
+    indented = "".join(f"  {line}\n" for line in text.splitlines())
+    return "contacts:\n" + indented if indented else "contacts: []\n"
+
+
+def local_file(version) -> str:
+    lines = [
+        "---",
+        f"version: {version.number}",
+        f"effective: {version.effective_date.isoformat()}",
+        f"summary: {_quote(version.summary)}",
+    ]
+    if version.section:
+        lines.append(f"section: {_slug(version.section)}")
+    body = version.source.strip("\n")
+    return "\n".join([*lines, "---"]) + "\n\n" + (body + "\n" if body else "")
 
 
 def manual_yaml() -> str:
@@ -89,15 +138,6 @@ def version_file(version: ChapterVersion) -> str:
     lines = ["---", *record.front_matter(quote=_quote, slug=_slug), "---"]
     body = record.body.strip("\n")
     return "\n".join(lines) + "\n\n" + (body + "\n" if body else "")
-
-
-def _quote(text: str) -> str:
-    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
-    quoted = json.dumps(str(text), ensure_ascii=False)
-    # YAML, unlike JSON, reads these as line breaks inside a quoted string: escape them.
-    return (
-        quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
-    )
 
 
 def _slug(slug: str) -> str:

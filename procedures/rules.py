@@ -162,3 +162,57 @@ def _field_problems(record, targets, previous, parts, releases, slug_owner, toda
             "choose when this version will next be reviewed: today or later",
             "review_date",
         )
+
+
+def check_local(
+    record,
+    *,
+    anchors: Container[str] | None,
+    previous=None,
+    first_line: int = 1,
+) -> tuple[Rendered, list[Problem]]:
+    """Render a partnership's local information (a `partnerships.records.LocalRecord`) and
+    list its problems: asked by the partnership reader (files), the admin's local drafts and
+    publishing. `anchors` are the chapter's section anchors (None: there is no such chapter);
+    `previous` is the latest stored version (its number and effective date)."""
+    rendered = render_markdown(record.body, slug=record.chapter, first_line=first_line)
+    problems = []
+    if not record.summary.strip():
+        problems.append(
+            Problem(
+                "missing_summary",
+                "the amendment summary is empty",
+                "say what changed, in plain words",
+                "summary",
+            )
+        )
+    if anchors is None:
+        problems.append(
+            Problem(
+                "unknown_chapter",
+                f"there is no chapter '{record.chapter}'",
+                "local information lives in local/<chapter-slug>/",
+                "chapter",
+            )
+        )
+    elif record.section and record.section not in anchors:
+        problems.append(
+            Problem(
+                "unknown_section",
+                f"chapter '{record.chapter}' has no section '{record.section}'",
+                "use one of its anchors, or leave 'section' empty to add the text at the end",
+                "section",
+            )
+        )
+    if previous is not None and record.effective_date < previous.effective_date:
+        problems.append(
+            Problem(
+                "effective_before_previous",
+                f"version {record.number} would take effect on {day(record.effective_date)}, "
+                f"before version {previous.number} ({day(previous.effective_date)})",
+                "later versions cannot take effect earlier: choose that day or later",
+                "effective_date",
+            )
+        )
+    problems.extend(rendered.problems)
+    return rendered, problems

@@ -8,8 +8,6 @@ from django.dispatch import Signal
 # A release was published: sent on commit, with `release` (a procedures.models.Release).
 release_published = Signal()
 
-# A partnership published local information. The line is kept whole (fmt: off) so that every
-# branch defining it writes it the same way.
-# fmt: off
-local_information_published = Signal()  # sent on commit with partnership=<Partnership>, versions=[LocalInformation]
-# fmt: on
+# A partnership published local information: sent on commit, with `partnership`
+# (a Partnership) and `versions` (the LocalInformation versions stored).
+local_information_published = Signal()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PartnershipsConfig(AppConfig):
@@ -8,3 +9,13 @@ class PartnershipsConfig(AppConfig):
     name = "procedures.partnerships"
     label = "partnerships"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # After the auth app's handler, so this app's permissions exist when it runs.
+        post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="partnership-groups")
+
+
+def _ensure_groups(using="default", **kwargs):
+    from procedures.roles import ensure_partnership_groups
+
+    ensure_partnership_groups(using=using)

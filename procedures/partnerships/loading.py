@@ -5,11 +5,14 @@ Local information is versioned like chapters: a stored version never changes, an
 same files twice changes nothing.
 """
 
+from django.utils import timezone
+
 from procedures.content import ContentError
 from procedures.models import ChapterSlug
 
-from .models import Contact, LocalInformation, Partnership
-from .reading import local_hash
+from .models import Contact, ContactsVersion, LocalInformation, Partnership
+from .reading import NATIONAL_FILE, local_hash
+from .records import contacts_text, details_hash
 
 
 def load_partnership_content(manual, errors):
@@ -23,8 +26,10 @@ def load_partnership_content(manual, errors):
         )
         partnerships[record.slug] = partnership
         _sync_contacts(partnership, record.contacts)
+        _keep_version(partnership, record.name, record.area, record.contacts, record.path)
     if manual.national_contacts:  # a tree without the file leaves them alone
         _sync_contacts(None, manual.national_contacts)
+        _keep_version(None, "", "", manual.national_contacts, NATIONAL_FILE)
     added = []
     for record in manual.local_information:
         alias = ChapterSlug.objects.select_related("chapter").filter(slug=record.chapter).first()
@@ -68,6 +73,26 @@ def load_partnership_content(manual, errors):
         )
         added.append((record.partnership, record.chapter, record.number))
     return added
+
+
+def _keep_version(partnership, name, area, contacts, path):
+    """A contacts version for the files' details when they differ from the latest one (the
+    first load, or a changed file), so the history holds every state practitioners saw."""
+    text = contacts_text(contacts, national=partnership is None)
+    digest = details_hash(name, area, text)
+    latest = ContactsVersion.objects.filter(partnership=partnership).order_by("-number").first()
+    if latest is not None and latest.source_hash == digest:
+        return
+    ContactsVersion.objects.create(
+        partnership=partnership,
+        number=(latest.number if latest else 0) + 1,
+        name=name,
+        area=area,
+        contacts=text,
+        summary=f"Read from {path}.",
+        source_hash=digest,
+        published_at=timezone.now(),
+    )
 
 
 def _sync_contacts(partnership, records):

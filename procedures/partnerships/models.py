@@ -1,7 +1,9 @@
 """Partnerships, contacts (a partnership's, or national ones) and local information."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from markdownx.models import MarkdownxField
 
 from procedures.models import Chapter
 
@@ -86,6 +88,11 @@ class LocalInformation(models.Model):
     source_file = models.CharField(max_length=500, blank=True)
     html = models.TextField()
     text = models.TextField(blank=True)  # plain text, for search
+    # Empty for versions loaded from content files.
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["partnership", "chapter", "number"]
@@ -98,3 +105,153 @@ class LocalInformation(models.Model):
 
     def __str__(self):
         return f"{self.partnership} in {self.chapter.slug}, version {self.number}"
+
+
+class PartnershipEditor(models.Model):
+    """A person who edits one partnership's local information and contacts (and, with the
+    publish permission, publishes them). A person may edit several partnerships."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="editors")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partnership_links"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "user"], name="one_link_per_editor")
+        ]
+
+    def __str__(self):
+        return f"{self.user} edits {self.partnership}"
+
+
+class ContactsVersion(models.Model):
+    """One published state of a partnership's details (name, area, contacts) or, with no
+    partnership, of the national contacts. Kept for ever, so a change is reviewed, diffable
+    and on record; the Contact rows are the current one, which pages read."""
+
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=200, blank=True)
+    area = models.CharField(max_length=200, blank=True)
+    contacts = models.TextField()  # the contacts as YAML, as partnership.yaml writes them
+    summary = models.TextField()
+    source_hash = models.CharField(max_length=64)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["partnership", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "number"],
+                condition=Q(partnership__isnull=False),
+                name="unique_contacts_version",
+            ),
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=Q(partnership__isnull=True),
+                name="unique_national_contacts_version",
+            ),
+        ]
+
+    def __str__(self):
+        whose = self.partnership.name if self.partnership_id else "National contacts"
+        return f"{whose}: contacts version {self.number}"
+
+
+class PartnershipDraft(models.Model):
+    """The next version of a partnership's local information in a chapter, or of its details
+    and contacts (or of the national contacts), being prepared in the admin. Only
+    `procedures.publishing.publish` turns it into a version, by the same check, four-eyes,
+    approval and audit as a chapter draft."""
+
+    class Kind(models.TextChoices):
+        LOCAL = "local", "Local information"
+        CONTACTS = "contacts", "Details and contacts"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LOCAL)
+    partnership = models.ForeignKey(
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="drafts",
+        help_text="Empty only for the national contacts (regional publishers only).",
+    )
+    chapter = models.ForeignKey(
+        Chapter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Local information: the chapter it appears in.",
+    )
+    section = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Local information: the anchor of the chapter's section it follows (e.g. "
+        "reporting-routes); empty for the end of the chapter.",
+    )
+    body = MarkdownxField(
+        "text",
+        blank=True,
+        help_text="Local information: markdown. Contacts: the 'contacts:' list in the format "
+        "of partnership.yaml (content/README.md).",
+    )
+    name = models.CharField("partnership name", max_length=200, blank=True)
+    area = models.CharField(max_length=200, blank=True)
+    summary = models.TextField(
+        "amendment summary",
+        blank=True,
+        help_text="What changed, in plain words a practitioner can act on.",
+    )
+    effective_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Local information: when it takes effect (a future date schedules it). "
+        "Leave empty for the publishing day.",
+    )
+    based_on = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    published_local = models.OneToOneField(
+        LocalInformation, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
+    )
+    published_contacts = models.OneToOneField(
+        ContactsVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        permissions = [
+            ("publish_partnershipdraft", "Can approve and publish their partnership's drafts")
+        ]
+
+    def __str__(self):
+        whose = self.partnership.name if self.partnership_id else "National contacts"
+        if self.kind == self.Kind.LOCAL:
+            where = self.chapter.slug if self.chapter_id else "?"
+            return f"{whose}: local information in {where}"
+        return f"{whose}: details and contacts"
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED

@@ -22,7 +22,8 @@ def chapter_context(request, version, html, *, on):
         html = CHAPTER_LINK.sub(f'href="{get_script_prefix()}chapters/', html)
     if local is not None:
         box = render_to_string(
-            "partnerships/local_box.html", {"local": local, "partnership": partnership}
+            "partnerships/local_box.html",
+            {"local": local, "partnership": partnership, "chapter": chapter},
         )
         html = insert_after_section(html, local.section, box)
     return html, {

@@ -5,6 +5,7 @@ Pure like the chapter reader: files in, records out, every problem with its file
 added to `errors`. The format is documented in content/README.md.
 """
 
+import dataclasses
 import datetime
 import re
 
@@ -12,6 +13,7 @@ import yaml
 from django.conf import settings
 
 from procedures.content.errors import ContentError
+from procedures.content.layout import inside
 from procedures.content.source_text import (
     decode,
     key_line,
@@ -20,7 +22,8 @@ from procedures.content.source_text import (
     yaml_line,
     yaml_problem,
 )
-from procedures.rendering import render_markdown, source_hash
+from procedures.rendering import source_hash
+from procedures.rules import check_local
 
 from .records import (
     CONTACT_FIELDS,
@@ -43,14 +46,108 @@ def read_partnership_content(root, *, chapters, errors):
     information can only attach to a chapter, and a section, that exists."""
     national = _read_national(root, errors)
     partnerships, local = [], []
-    folder = root / FOLDER
-    if folder.is_dir():
-        for path in sorted(p for p in folder.iterdir() if p.is_dir()):
-            record = _read_partnership(path, root, errors)
-            if record is not None:
-                partnerships.append(record)
-                local.extend(_read_local(path, root, record.slug, chapters, errors))
+    for path, local_files in _layout(root, errors):
+        record = _read_partnership(path, root, errors)
+        if record is not None:
+            partnerships.append(record)
+            local.extend(_read_local(local_files, root, record.slug, chapters, errors))
     return tuple(partnerships), tuple(national), tuple(local)
+
+
+# --- layout ---------------------------------------------------------------------------------------
+# Only what content/README.md documents is read: partnerships/<slug>/partnership.yaml and
+# partnerships/<slug>/local/<chapter>/v<N>.md. Anything else is reported rather than skipped
+# (or loaded), and nothing is read through a symbolic link, as for chapters.
+
+VERSION_FILE = re.compile(r"^v[1-9][0-9]*\.md$")
+IGNORED = {".gitkeep", ".gitignore"}
+
+
+def _layout(root, errors):
+    """Each partnership's folder with its local files ({chapter slug: [paths]})."""
+    found = []
+    folder = root / FOLDER
+    if not folder.is_dir() or folder.is_symlink():
+        return found
+    for path in _entries(folder):
+        if not SLUG.match(path.name):
+            _unexpected(path, root, errors, "a partnership's folder is named by its address")
+        elif _is_real(path, root, errors, folder=True):
+            local = {}
+            for entry in _entries(path):
+                if entry.name == "partnership.yaml":
+                    _is_real(entry, root, errors, folder=False)
+                elif entry.name == "local" and _is_real(entry, root, errors, folder=True):
+                    local = _local_files(entry, root, errors)
+                elif entry.name != "local":
+                    _unexpected(
+                        entry, root, errors, "a partnership holds partnership.yaml and local/"
+                    )
+            found.append((path, local))
+    return found
+
+
+def _local_files(folder, root, errors):
+    files = {}
+    for chapter in _entries(folder):
+        if not SLUG.match(chapter.name):
+            _unexpected(chapter, root, errors, "local information's folder is named by the chapter")
+        elif _is_real(chapter, root, errors, folder=True):
+            files[chapter.name] = []
+            for path in _entries(chapter):
+                if VERSION_FILE.match(path.name) and _is_real(path, root, errors, folder=False):
+                    files[chapter.name].append(path)
+                elif not VERSION_FILE.match(path.name):
+                    _unexpected(path, root, errors, "versions are named v1.md, v2.md ...")
+    return files
+
+
+def _entries(folder):
+    return sorted(entry for entry in folder.iterdir() if entry.name not in IGNORED)
+
+
+def _is_real(path, root, errors, *, folder):
+    """A real folder or file (not a symbolic link), else reported."""
+    if path.is_symlink():
+        outside = not inside(path, root)
+        errors.append(
+            ContentError(
+                _shown(path, root),
+                0,
+                "a link to a file outside the content folder is not read; copy the file in instead"
+                if outside
+                else "a symbolic link is not read; use a real folder or file",
+                "symlink_outside" if outside else "symlink",
+            )
+        )
+        return False
+    if path.is_dir() if folder else path.is_file():
+        return True
+    _unexpected(path, root, errors, "")
+    return False
+
+
+def _unexpected(path, root, errors, hint):
+    if path.is_symlink():
+        _is_real(path, root, errors, folder=False)
+        return
+    what = "folder" if path.is_dir() else "file"
+    errors.append(
+        ContentError(
+            _shown(path, root),
+            0,
+            f"this {what} is not part of a partnership's layout"
+            + (f" ({hint})" if hint else "")
+            + ": partnerships/<slug>/ holds partnership.yaml and local/<chapter>/v<N>.md only; "
+            "move it elsewhere or rename it",
+            f"unexpected_{what}",
+        )
+    )
+
+
+def _shown(path, root):
+    shown = path.relative_to(root).as_posix()
+    return shown + "/" if path.is_dir() and not path.is_symlink() else shown
 
 
 # --- contacts ---------------------------------------------------------------------------------
@@ -233,15 +330,12 @@ def _read_contacts(raw, shown, text, errors, *, national):
 # --- local information ------------------------------------------------------------------------
 
 
-def _read_local(path, root, partnership, chapters, errors):
-    folder = path / "local"
-    if not folder.is_dir():
-        return []
+def _read_local(local_files, root, partnership, chapters, errors):
     records = []
-    for chapter_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+    for chapter, files in local_files.items():
         versions = []
-        for file in sorted(chapter_dir.glob("*.md")):
-            record = _read_local_file(file, root, partnership, chapter_dir.name, chapters, errors)
+        for file in files:
+            record = _read_local_file(file, root, partnership, chapter, chapters, errors)
             if record is not None:
                 versions.append(record)
         records.extend(_check_local_versions(versions, errors))
@@ -303,45 +397,12 @@ def _read_local_file(path, root, partnership, chapter, chapters, errors):
                 )
             )
     summary = str(meta.get("summary") or "").strip()
-    if not summary:
-        errors.append(
-            ContentError(
-                shown,
-                line_of("summary"),
-                "front matter is missing 'summary': what changed, in plain words",
-                "missing_field",
-            )
-        )
     section = str(meta.get("section") or "").strip()
-    if chapter not in chapters:
-        errors.append(
-            ContentError(
-                shown,
-                1,
-                f"there is no chapter '{chapter}': local information lives in "
-                "local/<chapter-slug>/",
-                "unknown_chapter",
-            )
-        )
-    elif section and section not in chapters[chapter]:
-        errors.append(
-            ContentError(
-                shown,
-                line_of("section"),
-                f"chapter '{chapter}' has no section '{section}'; use one of its anchors, or "
-                "leave 'section' out to add the text at the end",
-                "unknown_section",
-            )
-        )
     body_line = closing + 2
     body = "\n".join(lines[closing + 1 :]).strip("\n") + "\n"
-    rendered = render_markdown(body, slug=chapter, first_line=body_line)
-    for problem in rendered.problems:
-        words = f"{problem.message}; {problem.fix}" if problem.fix else problem.message
-        errors.append(ContentError(shown, problem.line or body_line, words, problem.code))
     if len(errors) > problems:
         return None
-    return LocalRecord(
+    record = LocalRecord(
         partnership=partnership,
         chapter=chapter,
         number=number,
@@ -352,8 +413,18 @@ def _read_local_file(path, root, partnership, chapter, chapters, errors):
         path=shown,
         body_line=body_line,
         field_lines={key: line_of(key) for key in LOCAL_FIELDS},
-        rendered=rendered,
     )
+    rendered, found_problems = check_local(
+        record, anchors=chapters.get(chapter), first_line=body_line
+    )
+    for problem in found_problems:
+        words = f"{problem.message}; {problem.fix}" if problem.fix else problem.message
+        key = {"effective_date": "effective"}.get(problem.field, problem.field)
+        line = problem.line or (1 if key == "chapter" else record.line_of(key))
+        errors.append(ContentError(shown, line, words, problem.code))
+    if len(errors) > problems:
+        return None
+    return dataclasses.replace(record, rendered=rendered)
 
 
 def _check_local_versions(versions, errors):

@@ -1,9 +1,10 @@
 """Plain records of partnership content, as the reader makes them and the loader stores them."""
 
 import datetime
+import json
 from dataclasses import dataclass, field
 
-from procedures.rendering import Rendered
+from procedures.rendering import Rendered, source_hash
 
 KINDS = (
     "front-door",
@@ -69,3 +70,34 @@ class LocalRecord:
 
     def line_of(self, key):
         return self.field_lines.get(key, 1)
+
+
+def quote(text) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
+    quoted = json.dumps(str(text), ensure_ascii=False)
+    # YAML, unlike JSON, reads these as line breaks inside a quoted string: escape them.
+    return (
+        quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+    )
+
+
+def contacts_text(contacts, *, national=False) -> str:
+    """Contacts (records or Contact rows) as the YAML list partnership.yaml and
+    national-contacts.yaml hold under 'contacts:': what an editor edits in the admin, what a
+    contacts version keeps and what export writes. A partnership's contact named after its
+    kind needs no slug."""
+    lines = []
+    for contact in contacts:
+        first = True
+        for key in ("slug", "kind", "name", "phone", "hours", "email", "web", "notes"):
+            value = getattr(contact, key)
+            if not value or (key == "slug" and not national and value == contact.kind):
+                continue
+            text = value if key in ("slug", "kind") else quote(value)
+            lines.append(f"{'- ' if first else '  '}{key}: {text}")
+            first = False
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def details_hash(name, area, contacts) -> str:
+    return source_hash(f"{name}\n{area}\n{contacts}")

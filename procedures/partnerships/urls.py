@@ -7,4 +7,5 @@ app_name = "partnerships"
 urlpatterns = [
     path("choose/", views.choose, name="choose"),
     path("contacts/", views.contacts, name="contacts"),
+    path("chapters/<slug:slug>/local/", views.local_history, name="local_history"),
 ]

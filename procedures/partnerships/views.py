@@ -1,13 +1,16 @@
 """Choosing a partnership, and the contacts page."""
 
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from procedures.caching import cached_page
+from procedures.diffing import words_diff
+from procedures.models import Chapter, today
 
 from . import selectors
 from .choosing import COOKIE, COOKIE_AGE, PREFIX, partnership_named
+from .models import LocalInformation
 
 
 def choose(request):
@@ -49,4 +52,30 @@ def contacts(request):
             "national": selectors.national_contacts(),
             "local": selectors.contacts(partnership) if partnership else [],
         },
+    )
+
+
+@cached_page
+def local_history(request, slug):
+    """Every published version of the chosen partnership's local information in a chapter,
+    newest first, each with its amendment summary and what changed from the one before."""
+    partnership = request.partnership
+    chapter = get_object_or_404(Chapter, slug=slug)
+    if partnership is None:
+        raise Http404("Choose a partnership to see its local information.")
+    versions = list(
+        LocalInformation.objects.filter(partnership=partnership, chapter=chapter)
+        .select_related("published_by")
+        .order_by("number")
+    )
+    if not versions:
+        raise Http404("This partnership has no local information in this chapter.")
+    changes = [
+        {"version": version, "diff": words_diff(before.text, version.text) if before else None}
+        for before, version in zip([None, *versions], versions, strict=False)
+    ]
+    return render(
+        request,
+        "partnerships/local_history.html",
+        {"chapter": chapter, "changes": list(reversed(changes)), "today": today()},
     )

@@ -1,6 +1,9 @@
 import textwrap
 
 import pytest
+from django.contrib.auth.models import Group, User
+
+from procedures.partnerships.models import Partnership, PartnershipEditor
 
 
 def write_partnership(root, slug, name, *, front_door, out_of_hours, extra=""):
@@ -92,3 +95,37 @@ def two_partnerships(manual):
     )
     write_local(manual.root, "eastbrook", "online-safety", "Eastbrook resilience service.")
     return manual
+
+
+def person(name, group, *partnerships):
+    user = User.objects.create_user(name, f"{name}@example.org", "pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    for slug in partnerships:
+        PartnershipEditor.objects.create(user=user, partnership=Partnership.objects.get(slug=slug))
+    return User.objects.get(pk=user.pk)  # fresh permission cache
+
+
+@pytest.fixture
+def loaded(two_partnerships):
+    two_partnerships.load()
+    return two_partnerships
+
+
+@pytest.fixture
+def people(loaded):
+    return {
+        "nora": person("nora", "Partnership editor", "northmoor"),
+        "nick": person("nick", "Partnership publisher", "northmoor"),
+        "ed": person("ed", "Partnership editor", "eastbrook"),
+        "eve": person("eve", "Partnership publisher", "eastbrook"),
+    }
+
+
+@pytest.fixture
+def publisher(loaded):
+    return person("pat", "Publisher")
+
+
+@pytest.fixture
+def other_publisher(loaded):
+    return person("quinn", "Publisher")

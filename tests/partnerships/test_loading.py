@@ -120,3 +120,52 @@ def test_an_impossible_date_in_local_information_is_a_problem_not_a_traceback(
         two_partnerships.read()
     codes = {(e.path, e.code) for e in raised.value.errors}
     assert ("partnerships/northmoor/local/online-safety/v2.md", "not_a_date") in codes
+
+
+def problems_of(manual):
+    with pytest.raises(ContentInvalid) as raised:
+        manual.read()
+    return sorted((e.path, e.line, e.code) for e in raised.value.errors)
+
+
+def test_links_out_of_the_content_folder_are_refused(two_partnerships, tmp_path):
+    root = two_partnerships.root
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    real = root / "partnerships" / "northmoor" / "local" / "online-safety" / "v1.md"
+    (outside / "v2.md").write_text(real.read_text().replace("version: 1", "version: 2"))
+    (real.parent / "v2.md").symlink_to(outside / "v2.md")
+    (root / "partnerships" / "westhaven").symlink_to(outside, target_is_directory=True)
+    (root / "partnerships" / "eastbrook" / "local" / "referrals").symlink_to(
+        outside, target_is_directory=True
+    )
+    assert problems_of(two_partnerships) == [
+        ("partnerships/eastbrook/local/referrals", 0, "symlink_outside"),
+        ("partnerships/northmoor/local/online-safety/v2.md", 0, "symlink_outside"),
+        ("partnerships/westhaven", 0, "symlink_outside"),
+    ]
+
+
+def test_a_link_inside_the_folder_is_not_read_either(two_partnerships):
+    folder = two_partnerships.root / "partnerships" / "northmoor"
+    (folder / "local" / "copy").symlink_to(folder / "local" / "online-safety")
+    assert problems_of(two_partnerships) == [
+        ("partnerships/northmoor/local/copy", 0, "symlink"),
+    ]
+
+
+def test_files_outside_the_documented_layout_are_reported_not_skipped(two_partnerships):
+    root = two_partnerships.root
+    folder = root / "partnerships" / "northmoor"
+    (folder / "notes.txt").write_text("To do.\n")
+    (folder / "local" / "online-safety" / "v2-draft.md").write_text("---\n---\n")
+    (folder / "local" / "stray.md").write_text("Text.\n")
+    (root / "partnerships" / "Bad Name").mkdir()
+    (root / "partnerships" / "readme.md").write_text("About.\n")
+    assert problems_of(two_partnerships) == [
+        ("partnerships/Bad Name/", 0, "unexpected_folder"),
+        ("partnerships/northmoor/local/online-safety/v2-draft.md", 0, "unexpected_file"),
+        ("partnerships/northmoor/local/stray.md", 0, "unexpected_file"),
+        ("partnerships/northmoor/notes.txt", 0, "unexpected_file"),
+        ("partnerships/readme.md", 0, "unexpected_file"),
+    ]

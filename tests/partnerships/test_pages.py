@@ -5,6 +5,9 @@ import re
 
 import pytest
 
+from procedures.models import ChapterVersion
+from procedures.partnerships.models import Contact
+
 pytestmark = pytest.mark.django_db
 
 
@@ -96,3 +99,23 @@ def test_contacts_page_lists_national_and_the_chosen_partnerships_contacts(clien
     assert "Eastbrook Emergency Duty Team" in page and "0800 1111" in page
     assert "Northmoor Front Door" not in page
     assert "Childline" in text_of(client.get("/contacts/"))
+
+
+def test_online_safety_names_its_national_routes_from_7_december_2026(client, sample_manual):
+    """Version 4 (a minor correction on the day version 3 takes effect) adds the routes."""
+
+    v3, v4 = ChapterVersion.objects.filter(
+        chapter__slug="online-safety", number__in=[3, 4]
+    ).order_by("number")
+    assert v4.source == v3.source and v4.change == "minor"
+    assert v4.routes == ["ceop", "report-remove", "iwf", "childline", "report-harmful-content"]
+    page = client.get("/chapters/online-safety/versions/4/").content.decode()
+    start = page.index('id="what-to-do-now"')
+    box = page[start : page.index("</section>", start)]
+    names = [c.name for c in Contact.objects.filter(partnership=None, slug__in=v4.routes)]
+    assert len(names) == 5
+    for name in names:
+        assert f"<strong>{name}:</strong>" in box
+    earlier = client.get("/chapters/online-safety/versions/3/").content.decode()
+    start = earlier.index('id="what-to-do-now"')
+    assert names[0] not in earlier[start : earlier.index("</section>", start)]

@@ -1,0 +1,195 @@
+"""What publishing a partnership draft would store now: its record, rendered text, problems
+and what it is compared with. The admin form, the preview, the review and
+`procedures.publishing.publish` all ask `prepare`, so what a publisher reviews is what gets
+published, checked by the same rules (`procedures.rules.check_local`, and the contacts rules
+of the content reader)."""
+
+import datetime
+from dataclasses import dataclass, field
+
+import yaml
+
+from procedures import selectors as manual
+from procedures.content.source_text import load_yaml, yaml_line, yaml_problem
+from procedures.models import Section
+from procedures.problems import Problem
+from procedures.rendering import Rendered
+from procedures.rules import check_local
+
+from .models import ContactsVersion, LocalInformation, Partnership, PartnershipDraft
+from .reading import _read_contacts, local_hash
+from .records import LocalRecord, contacts_text, details_hash
+
+LOCAL = PartnershipDraft.Kind.LOCAL
+
+
+@dataclass(frozen=True)
+class Details:
+    """A partnership's name, area and contacts (or the national contacts) as a version."""
+
+    name: str
+    area: str
+    contacts_text: str
+    contacts: tuple = ()
+    summary: str = ""
+    effective_date: datetime.date | None = None
+
+    @property
+    def source_hash(self):
+        return details_hash(self.name, self.area, self.contacts_text)
+
+
+@dataclass
+class PreparedPartnership:
+    draft: PartnershipDraft
+    previous: LocalInformation | ContactsVersion | None
+    record: LocalRecord | Details
+    rendered: Rendered | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def number(self):
+        return (self.previous.number if self.previous else 0) + 1
+
+    @property
+    def source_hash(self):
+        if isinstance(self.record, LocalRecord):
+            return local_hash(self.record)
+        return self.record.source_hash
+
+    def identity(self):
+        """What an approval is bound to (see `procedures.drafts.fingerprint`)."""
+        return (
+            self.draft.pk or 0,
+            self.source_hash,
+            f"{self.draft.kind}:{self.draft.partnership_id}:{self.draft.chapter_id}",
+            self.record.summary,
+        )
+
+    def messages(self):
+        return [f"{self.draft}: {problem}" for problem in self.problems]
+
+    def as_local_information(self):
+        """An unsaved version for showing the draft in the public local information box."""
+        record = self.record
+        return LocalInformation(
+            partnership=self.draft.partnership,
+            chapter=self.draft.chapter,
+            number=self.number,
+            effective_date=record.effective_date,
+            summary=record.summary,
+            section=record.section,
+            source=record.body,
+            html=self.rendered.html,
+            text=self.rendered.text,
+        )
+
+
+def whose(partnership_id):
+    if partnership_id is None:
+        return "the national contacts"
+    partnership = Partnership.objects.filter(pk=partnership_id).first()
+    return f"{partnership.name}'s content" if partnership else "that partnership's content"
+
+
+def latest_local(partnership_id, chapter_id):
+    return (
+        LocalInformation.objects.filter(partnership_id=partnership_id, chapter_id=chapter_id)
+        .order_by("-number")
+        .first()
+    )
+
+
+def latest_contacts(partnership_id):
+    return ContactsVersion.objects.filter(partnership_id=partnership_id).order_by("-number").first()
+
+
+def chapter_anchors(chapter):
+    """The anchors of the chapter's latest version (None when it has none)."""
+    latest = manual.latest_version(chapter) if chapter is not None else None
+    if latest is None:
+        return None
+    return set(
+        Section.objects.filter(version=latest).exclude(anchor="").values_list("anchor", flat=True)
+    )
+
+
+def prepare(draft: PartnershipDraft) -> PreparedPartnership:
+    if draft.kind == LOCAL:
+        return _prepare_local(draft)
+    return _prepare_contacts(draft)
+
+
+def _prepare_local(draft):
+    previous = latest_local(draft.partnership_id, draft.chapter_id)
+    chapter = draft.chapter if draft.chapter_id else None
+    record = LocalRecord(
+        partnership=draft.partnership.slug if draft.partnership_id else "",
+        chapter=chapter.slug if chapter else "",
+        number=(previous.number if previous else 0) + 1,
+        effective_date=draft.effective_date or manual.today(),
+        summary=draft.summary.strip(),
+        body=draft.body.strip("\n").replace("\r\n", "\n") + "\n",
+        section=draft.section.strip(),
+    )
+    rendered, problems = check_local(record, anchors=chapter_anchors(chapter), previous=previous)
+    if draft.partnership_id is None:
+        problems.insert(0, Problem("no_partnership", "choose the partnership", field="partnership"))
+    return PreparedPartnership(draft, previous, record, rendered, problems)
+
+
+def _prepare_contacts(draft):
+    national = draft.partnership_id is None
+    previous = latest_contacts(draft.partnership_id)
+    text = draft.body.replace("\r\n", "\n").strip("\n") + "\n"
+    problems, contacts = [], ()
+    try:
+        raw = load_yaml(text) or []
+    except yaml.YAMLError as error:
+        problems.append(
+            Problem(
+                "bad_yaml", f"not valid YAML: {yaml_problem(error)}", field="body",
+                line=yaml_line(error),
+            )
+        )  # fmt: skip
+        raw = []
+    if not isinstance(raw, list):
+        problems.append(
+            Problem(
+                "not_a_list",
+                "the contacts should be a list, each starting '- kind:'",
+                field="body",
+                line=1,
+            )
+        )
+        raw = []
+    errors = []
+    contacts = tuple(_read_contacts(raw, "contacts", text, errors, national=national))
+    problems += [Problem(e.code, e.message, field="body", line=e.line) for e in errors]
+    name, area = draft.name.strip(), draft.area.strip()
+    if not national:
+        for key, value in (("name", name), ("area", area)):
+            if not value:
+                problems.append(
+                    Problem("missing_field", f"the partnership's {key} is empty", field=key)
+                )
+    if not draft.summary.strip():
+        problems.append(
+            Problem(
+                "missing_summary",
+                "the amendment summary is empty",
+                "say what changed, in plain words",
+                "summary",
+            )
+        )
+    # Kept as the files write it, so a published version and its export read back alike.
+    canonical = contacts_text(contacts, national=national) if not problems else text
+    record = Details(
+        name=name, area=area, contacts_text=canonical, contacts=contacts,
+        summary=draft.summary.strip(),
+    )  # fmt: skip
+    if previous is not None and previous.source_hash == record.source_hash:
+        problems.append(
+            Problem("nothing_changed", "nothing differs from the published contacts", field="body")
+        )
+    return PreparedPartnership(draft, previous, record, None, problems)
