@@ -51,8 +51,10 @@ def test_a_partnership_editor_drafts_and_its_publisher_publishes_local_informati
     rows = editor.locator("#result_list tbody tr")
     expect(rows.first).to_be_visible()
     expect(editor.locator("#result_list")).not_to_contain_text("Eastbrook")
+    axe_check(editor, "local information list")
     rows.filter(has_text="online-safety").get_by_role("link", name="Draft the next version").click()
     body = editor.locator("#id_body")
+    axe_check(editor, "local information draft form")
     current = body.input_value()
     assert "Northmoor Online Safety Hub" in current
     body.fill(current.rstrip("\n") + "\n\n" + ADDED + "\n")
@@ -60,16 +62,19 @@ def test_a_partnership_editor_drafts_and_its_publisher_publishes_local_informati
     editor.get_by_role("button", name="Save", exact=True).click()
     expect(editor.get_by_role("heading", name="Review: Northmoor")).to_be_visible()
     expect(editor.locator(".app-publish-form")).not_to_contain_text("Publish version")
+    axe_check(editor, "partnership draft review, as its editor")
     editor.context.close()
 
     publisher = log_in(browser, site, "nick")
     publisher.goto(site + "/admin/partnerships/partnershipdraft/")
+    axe_check(publisher, "partnership drafts list")
     publisher.get_by_role("link", name="Review Northmoor").click()
     expect(publisher.locator(".app-diff ins")).to_contain_text("Saturday mornings")
     expect(publisher.locator(".app-local-information")).to_contain_text(
         "Local information: Northmoor"
     )
     expect(publisher.locator(".app-local-information")).to_contain_text(ADDED)
+    axe_check(publisher, "partnership draft review, as its publisher")
     publisher.get_by_role("button", name="Publish version").click()
     expect(publisher.locator(".messagelist")).to_contain_text("Published")
     publisher.context.close()
@@ -89,3 +94,16 @@ def test_a_partnership_editor_drafts_and_its_publisher_publishes_local_informati
     expect(reader.locator("main")).to_contain_text(SUMMARY)
     expect(reader.locator("main ins").first).to_contain_text("Saturday")
     axe_check(reader, "local information amendments")
+
+
+def test_a_partnership_editors_pages_for_details_and_contacts_pass_axe(site, browser, axe_check):
+    editor = log_in(browser, site, "nora")
+    editor.goto(site + "/admin/partnerships/partnership/")
+    expect(editor.locator("#result_list")).to_contain_text("Northmoor")
+    expect(editor.locator("#result_list")).not_to_contain_text("Eastbrook")
+    axe_check(editor, "partnerships list")
+    editor.get_by_role("link", name="Change details and contacts").click()
+    expect(editor.locator("#partnershipdraft_form")).to_contain_text("01632 960")
+    axe_check(editor, "details and contacts draft form")
+    editor.goto(site + "/admin/partnerships/contactsversion/")
+    axe_check(editor, "contacts versions list")
