@@ -130,7 +130,7 @@ def cache_from_url(url):
     process only) or dummy://."""
     scheme, _, rest = url.partition("://")
     if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "portal.redis_cache.PortalRedisCache", "LOCATION": url}
     if scheme == "db":
         return {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
