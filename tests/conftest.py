@@ -100,6 +100,18 @@ def _fresh_cache(request):
 
 
 @pytest.fixture(autouse=True)
+def _reads_stay_in_memory(monkeypatch):
+    """Chapter reads that any test causes are counted in memory only. The process-wide
+    counter's flushing thread would otherwise add them to whichever database is open a minute
+    later: another test's, or after the run the one the settings name."""
+    from procedures.feedback import reading_figures
+
+    counter = reading_figures.ReadCounter()
+    monkeypatch.setattr(counter, "_start", lambda: None)
+    monkeypatch.setattr(reading_figures, "reads", counter)
+
+
+@pytest.fixture(autouse=True)
 def _staff_pass_the_second_factor(monkeypatch):
     """The admin requires a second factor (django-otp) with DEBUG off, as in production.
     `client.force_login(user)` stands for a whole sign-in, so it also verifies one of the
