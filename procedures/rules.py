@@ -176,16 +176,7 @@ def check_local(
     publishing. `anchors` are the chapter's section anchors (None: there is no such chapter);
     `previous` is the latest stored version (its number and effective date)."""
     rendered = render_markdown(record.body, slug=record.chapter, first_line=first_line)
-    problems = []
-    if not record.summary.strip():
-        problems.append(
-            Problem(
-                "missing_summary",
-                "the amendment summary is empty",
-                "say what changed, in plain words",
-                "summary",
-            )
-        )
+    problems = missing_summary(record.summary)
     if anchors is None:
         problems.append(
             Problem(
@@ -216,3 +207,18 @@ def check_local(
         )
     problems.extend(rendered.problems)
     return rendered, problems
+
+
+def missing_summary(summary: str) -> list[Problem]:
+    """Local information and partnership contacts have no minor corrections: every version
+    says what changed."""
+    if summary.strip():
+        return []
+    return [
+        Problem(
+            "missing_summary",
+            "the amendment summary is empty",
+            "say what changed, in plain words",
+            "summary",
+        )
+    ]

@@ -14,7 +14,7 @@ from procedures.content.source_text import load_yaml, yaml_line, yaml_problem
 from procedures.models import Section
 from procedures.problems import Problem
 from procedures.rendering import Rendered
-from procedures.rules import check_local
+from procedures.rules import check_local, missing_summary
 
 from .models import ContactsVersion, LocalInformation, Partnership, PartnershipDraft
 from .reading import _read_contacts, local_hash
@@ -173,15 +173,7 @@ def _prepare_contacts(draft):
                 problems.append(
                     Problem("missing_field", f"the partnership's {key} is empty", field=key)
                 )
-    if not draft.summary.strip():
-        problems.append(
-            Problem(
-                "missing_summary",
-                "the amendment summary is empty",
-                "say what changed, in plain words",
-                "summary",
-            )
-        )
+    problems.extend(missing_summary(draft.summary))
     # Kept as the files write it, so a published version and its export read back alike.
     canonical = contacts_text(contacts, national=national) if not problems else text
     record = Details(
