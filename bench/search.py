@@ -9,7 +9,7 @@ throwaway database (PostgreSQL: bench_search_<size> on DATABASE_URL's server, de
 postgres://postgres@127.0.0.1:5432; SQLite: a file under /tmp), migrates it and loads the
 manual through the normal loader (read_manual + load_manual, as `load_content` does). Then,
 warm, it times the 50 queries below through the same function the /search/ page calls
-(procedures.search.engine.search: parse, match, rank, count, snippets, "Did you mean"), each
+(search.engine.search: parse, match, rank, count, snippets, "Did you mean"), each
 query `--rounds` times, and reports p50 and p95 of the per-query medians. A baseline is
 measured in the same run: a chapter page's lookup (slug -> current version, two indexed
 queries), so the figures can be read as ratios on any machine. On PostgreSQL it shows
@@ -98,11 +98,11 @@ def measure(manual_dir: Path, rounds: int, load: bool = True) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from procedures import selectors
-    from procedures.content import read_manual
-    from procedures.loading import load_manual
+    from manual.content import read_manual
+    from manual.loading import load_manual
     from procedures.models import ChapterVersion, Section
-    from procedures.search.engine import search
-    from procedures.search.models import SearchDocument
+    from search.engine import search
+    from search.models import SearchDocument
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)  # the loader bumps the page-cache stamp
@@ -218,7 +218,7 @@ def serve() -> None:
     django.setup()
     from procedures import selectors
     from procedures.models import ChapterVersion
-    from procedures.search.engine import search
+    from search.engine import search
 
     current = ChapterVersion.objects.filter(selectors.valid_on(selectors.today()))
     slugs = sorted(current.values_list("chapter__slug", flat=True))

@@ -53,12 +53,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "markdownx",
     "procedures",
-    "procedures.search",
-    "procedures.partnerships",
-    "procedures.feedback",
-    "procedures.pdfs",
-    "procedures.glossary",
+    "search",
+    "partnerships",
+    "feedback",
+    "pdfs",
+    "glossary",
     "updates",
+    # The top floor: the chapter page, the search page, loading and export of the whole tree.
+    "manual",
     # Operations (background jobs, staff sign-in): see the block "Operations" below.
     "portal",
     "django_tasks",
@@ -73,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.BadQueryStringMiddleware",
     # /p/<partnership>/... serves every public page for a partnership (see its module).
-    "procedures.partnerships.choosing.PartnershipMiddleware",
+    "partnerships.choosing.PartnershipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,7 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "procedures.partnerships.choosing.partnership_context",
+                "partnerships.choosing.partnership_context",
             ],
         },
     },
@@ -322,7 +324,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Health (/healthz/): also require a recent worker heartbeat (off for a set-up with no worker).
 HEALTH_CHECK_WORKER = env_flag("HEALTH_CHECK_WORKER", True)
 
-# PDFs of the manual (procedures/pdfs): after any change to the manual the worker builds the
+# PDFs of the manual (pdfs/): after any change to the manual the worker builds the
 # whole manual and each current chapter again. Off only where no worker runs (the test suite
 # turns it on in the tests about PDFs).
 PDFS_REBUILD_AFTER_CHANGES = env_flag("PDFS_REBUILD_AFTER_CHANGES", True)

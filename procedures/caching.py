@@ -45,7 +45,6 @@ from django.utils.http import http_date
 
 from procedures import selectors
 from procedures.models import Chapter, ChapterSlug, Part, Release, Review
-from procedures.partnerships.models import Contact, LocalInformation, Partnership
 
 try:
     import brotli
@@ -111,15 +110,10 @@ def _current_stamp(found):
 @receiver(post_delete, sender=Release, dispatch_uid="cache-release-deleted")
 @receiver(post_delete, sender=ChapterSlug, dispatch_uid="cache-slug-deleted")
 @receiver(post_save, sender=Review, dispatch_uid="cache-review-saved")
-@receiver(post_save, sender=Partnership, dispatch_uid="cache-partnership-saved")
-@receiver(post_delete, sender=Partnership, dispatch_uid="cache-partnership-deleted")
-@receiver(post_save, sender=Contact, dispatch_uid="cache-contact-saved")
-@receiver(post_delete, sender=Contact, dispatch_uid="cache-contact-deleted")
-@receiver(post_save, sender=LocalInformation, dispatch_uid="cache-local-saved")
-@receiver(post_delete, sender=LocalInformation, dispatch_uid="cache-local-deleted")
 def _manual_row_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     # Admin edits of titles, parts, releases and addresses, and recorded reviews (they set the
-    # next review date a chapter shows), whichever code path saves them.
+    # next review date a chapter shows), whichever code path saves them. The feature apps
+    # connect their own rows the same way (partnerships.signals, glossary.signals).
     bump_on_commit(using)
 
 

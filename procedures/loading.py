@@ -1,4 +1,4 @@
-"""Store a validated manual in the database, all or nothing.
+"""Store a validated manual's chapters in the database, all or nothing.
 
 Each stored version is identified by chapter, number and the hash of its source, so loading
 the same tree twice changes nothing. A stored version is never altered or deleted; a file
@@ -13,9 +13,7 @@ from django.utils import timezone
 
 from procedures.caching import bump_on_commit
 from procedures.content import ContentError, ContentInvalid, Manual
-from procedures.glossary.loading import load_glossary
 from procedures.models import Chapter, ChapterSlug, ChapterVersion, Part, Release
-from procedures.partnerships.loading import load_partnership_content
 from procedures.records import VersionRecord
 from procedures.versions import store_version
 
@@ -26,19 +24,10 @@ class LoadReport:
     unchanged: list[tuple[str, int]] = field(default_factory=list)
     parts_added: list[int] = field(default_factory=list)
     releases_added: list[str] = field(default_factory=list)
-    # (partnership, chapter, number) of each local information version stored
-    local_added: list[tuple[str, str, int]] = field(default_factory=list)
-    glossary_added: list[tuple[str, int]] = field(default_factory=list)  # (entry, number)
 
     @property
     def changed_anything(self):
-        return bool(
-            self.added
-            or self.parts_added
-            or self.releases_added
-            or self.local_added
-            or self.glossary_added
-        )
+        return bool(self.added or self.parts_added or self.releases_added)
 
     def by_chapter(self):
         chapters = {}
@@ -52,60 +41,66 @@ class LoadReport:
 def load_manual(
     manual: Manual, *, progress: Callable[[int, int], None] | None = None
 ) -> LoadReport:
-    """Store every version of `manual` that is not stored yet, in one transaction."""
+    """Store every chapter version of `manual` that is not stored yet, in one transaction
+    (`manual.loading.load_manual` stores the whole tree)."""
     report = LoadReport()
     errors = []
     with transaction.atomic():
-        bump_on_commit()  # parts, releases and addresses may change without a new version
-        parts = _sync_parts(manual, report, errors)
-        releases = _sync_releases(manual, report, errors)
-        chapters = manual.chapters()
-        stored = _stored_versions(chapters)
-        aliases = {
-            alias.slug: alias
-            for alias in ChapterSlug.objects.select_related("chapter").filter(slug__in=chapters)
-        }
-        chapter_ids = {}
-        pending = []  # links and related chapters need every chapter to exist first
-        for index, (slug, versions) in enumerate(chapters.items(), start=1):
-            chapter = _chapter_for(slug, aliases.get(slug), errors, versions[0])
-            if chapter is None:
-                continue
-            chapter_ids[slug] = chapter
-            existing = stored.get(chapter.pk, {})
-            for record in versions:
-                known = existing.get(record.number)
-                if known is None:
-                    pending.append((chapter, record))
-                elif known.source_hash == record.source_hash or _same_version(record, known):
-                    report.unchanged.append((slug, record.number))
-                else:
-                    errors.append(_changed_version_error(record, known))
-            if progress:
-                progress(index, len(chapters))
-        _sync_former_slugs(manual, chapter_ids, errors)
-        if errors:
-            raise ContentInvalid(errors)
-        # Files and database both count versions 1, 2, 3 without gaps, so what is pending
-        # is exactly the run of versions after the latest stored one.
-        for chapter, record in pending:
-            version = store_version(
-                chapter=chapter,
-                record=record,
-                rendered=record.rendered,
-                part=parts[record.part],
-                release=releases.get(record.release),
-                chapters_by_slug=chapter_ids,
-                published_at=timezone.now(),
-                published_by=None,
-            )
-            stored.setdefault(chapter.pk, {})[version.number] = version
-            report.added.append((record.slug, record.number))
-        report.local_added = load_partnership_content(manual, errors)
-        report.glossary_added = load_glossary(manual.glossary, errors)
+        load_chapters(manual, report=report, errors=errors, progress=progress)
         if errors:
             raise ContentInvalid(errors)
     return report
+
+
+def load_chapters(manual: Manual, *, report: LoadReport, errors: list, progress=None):
+    """Store `manual`'s parts, releases and chapter versions inside the caller's transaction.
+    Raises ContentInvalid before storing any version when the files disagree with what is
+    stored; adds later problems to `errors` (the caller rolls back)."""
+    bump_on_commit()  # parts, releases and addresses may change without a new version
+    parts = _sync_parts(manual, report, errors)
+    releases = _sync_releases(manual, report, errors)
+    chapters = manual.chapters()
+    stored = _stored_versions(chapters)
+    aliases = {
+        alias.slug: alias
+        for alias in ChapterSlug.objects.select_related("chapter").filter(slug__in=chapters)
+    }
+    chapter_ids = {}
+    pending = []  # links and related chapters need every chapter to exist first
+    for index, (slug, versions) in enumerate(chapters.items(), start=1):
+        chapter = _chapter_for(slug, aliases.get(slug), errors, versions[0])
+        if chapter is None:
+            continue
+        chapter_ids[slug] = chapter
+        existing = stored.get(chapter.pk, {})
+        for record in versions:
+            known = existing.get(record.number)
+            if known is None:
+                pending.append((chapter, record))
+            elif known.source_hash == record.source_hash or _same_version(record, known):
+                report.unchanged.append((slug, record.number))
+            else:
+                errors.append(_changed_version_error(record, known))
+        if progress:
+            progress(index, len(chapters))
+    _sync_former_slugs(manual, chapter_ids, errors)
+    if errors:
+        raise ContentInvalid(errors)
+    # Files and database both count versions 1, 2, 3 without gaps, so what is pending
+    # is exactly the run of versions after the latest stored one.
+    for chapter, record in pending:
+        version = store_version(
+            chapter=chapter,
+            record=record,
+            rendered=record.rendered,
+            part=parts[record.part],
+            release=releases.get(record.release),
+            chapters_by_slug=chapter_ids,
+            published_at=timezone.now(),
+            published_by=None,
+        )
+        stored.setdefault(chapter.pk, {})[version.number] = version
+        report.added.append((record.slug, record.number))
 
 
 def _sync_parts(manual, report, errors):

@@ -11,10 +11,7 @@ Each action (publish, release, discard, rebase) leaves an `AuditEntry` in its tr
 a published release is announced through `signals.release_published` once committed.
 
 A partnership draft (local information, or a partnership's details and contacts) is published
-by the same steps: check (lock, who may, four-eyes, moved on, rules, approval), execute (a new
-version; older ones never change) and record, with the page cache stamp bumped and
-`signals.local_information_published` sent on commit. A partnership publisher may publish only
-their own partnership's drafts: checked here, whatever the admin let through.
+by the same steps in `partnerships.publishing`.
 """
 
 import logging
@@ -24,8 +21,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from procedures import roles
-from procedures.caching import bump_on_commit
 from procedures.drafts import drafts_of, fingerprint, prepare_all
 from procedures.models import (
     AuditEntry,
@@ -35,17 +30,8 @@ from procedures.models import (
     Draft,
     Release,
 )
-from procedures.partnerships.drafts import prepare as prepare_partnership
-from procedures.partnerships.drafts import whose
-from procedures.partnerships.loading import _sync_contacts
-from procedures.partnerships.models import (
-    ContactsVersion,
-    LocalInformation,
-    Partnership,
-    PartnershipDraft,
-)
 from procedures.rules import day
-from procedures.signals import local_information_published, release_published
+from procedures.signals import release_published
 from procedures.versions import VersionConflict, store_version
 
 PUBLISH_PERMISSION = "procedures.publish_draft"
@@ -93,7 +79,6 @@ def publish(
     approved: str,
     draft: Draft | None = None,
     release: Release | None = None,
-    partnership_draft=None,
 ):
     """Publish one draft, or every draft of a release, all or nothing.
 
@@ -102,15 +87,7 @@ def publish(
     or taken out of the release), nothing is published. Returns the versions stored. Raises
     PublishingError, having published nothing, when the user may not publish, the content is
     not what was approved, a draft has a problem, or a chapter moved on since its draft began.
-
-    `partnership_draft` (a partnerships.PartnershipDraft: local information, or a
-    partnership's details and contacts) is published by the same steps and rules, by a
-    publisher of that partnership (`procedures.partnerships.publishing`).
     """
-    if partnership_draft is not None:
-        if draft is not None or release is not None:
-            raise PublishingError("Choose one draft or one release to publish.")
-        return _publish_partnership(by, approved, partnership_draft)
     if (draft is None) == (release is None):
         raise PublishingError("Choose one draft or one release to publish.")
     if not by.has_perm(PUBLISH_PERMISSION):
@@ -391,138 +368,5 @@ def _announce_after_commit(release):
         for receiver, result in release_published.send_robust(sender=Release, release=release):
             if isinstance(result, Exception):
                 logger.error("release %s: %r failed", release.pk, receiver, exc_info=result)
-
-    transaction.on_commit(announce, robust=True)
-
-
-# --- partnership drafts: the same steps, for local information and contacts ----------------
-
-
-def can_publish_partnership(user, draft) -> str:
-    """Why `user` may not publish `draft` ("" when they may)."""
-    if not roles.may_publish_partnership(user, draft.partnership_id):
-        if draft.partnership_id is None:
-            return "Only a regional publisher can publish the national contacts."
-        return f"Only a publisher of {whose(draft.partnership_id)[:-10]} can publish it."
-    return four_eyes(user, draft)
-
-
-def _publish_partnership(by, approved, draft):
-    """Publish the draft as its partnership's next version; returns [the version]."""
-    try:
-        with transaction.atomic():
-            prepared = _check_partnership(by, draft, approved)
-            version = _execute_partnership(by, prepared)
-            _record(
-                AuditEntry.Action.PUBLISH,
-                by=by,
-                what=f"{prepared.draft}, version {version.number}",
-                fingerprint=approved,
-            )
-    except IntegrityError as error:
-        raise PublishingError(
-            "Nothing was published: another change got there first (a version number was "
-            f"taken meanwhile). Reload the page and try again. ({error})"
-        ) from None
-    return [version]
-
-
-def _check_partnership(by, draft, approved):
-    draft = (
-        PartnershipDraft.objects.select_for_update(of=("self",))
-        .select_related("partnership", "chapter")
-        .get(pk=draft.pk)
-    )
-    reason = can_publish_partnership(by, draft)
-    if reason:
-        raise PublishingError(f"Nothing was published. {reason}")
-    if draft.is_published:
-        raise PublishingError(f"The draft '{draft}' has already been published.")
-    if draft.partnership_id:
-        # Partnership first, so two publishers of one partnership take turns.
-        Partnership.objects.select_for_update().get(pk=draft.partnership_id)
-    prepared = prepare_partnership(draft)
-    latest = prepared.previous.number if prepared.previous else None
-    if latest != draft.based_on:
-        raise PublishingError(
-            "Nothing was published: "
-            + (
-                f"version {latest} was published while this draft was being prepared, "
-                f"and the draft is based on version {draft.based_on or 'none'}. "
-                if latest
-                else ""
-            )
-            + "Start a new draft from what is published now.",
-            moved_on=[draft],
-        )
-    if fingerprint([prepared]) != approved:
-        raise PublishingError(
-            "Nothing was published: the draft changed after you opened the review (its "
-            "text or its details). Review what it holds now, below, and publish again if it "
-            "is right.",
-            codes=["changed_since_review"],
-        )
-    if prepared.problems:
-        raise PublishingError(
-            "Nothing was published: fix these problems in the draft first.",
-            problems=prepared.messages(),
-            codes=[problem.code for problem in prepared.problems],
-        )
-    return prepared
-
-
-def _execute_partnership(by, prepared):
-    draft, record, now = prepared.draft, prepared.record, timezone.now()
-    if draft.kind == PartnershipDraft.Kind.LOCAL:
-        version = LocalInformation.objects.create(
-            partnership=draft.partnership,
-            chapter=draft.chapter,
-            number=prepared.number,
-            effective_date=record.effective_date,
-            summary=record.summary,
-            section=record.section,
-            source=record.body,
-            source_hash=prepared.source_hash,
-            html=prepared.rendered.html,
-            text=prepared.rendered.text,
-            published_at=now,
-            published_by=by,
-        )
-        published = {"published_local": version}
-        _announce_local_after_commit(draft.partnership, version)
-    else:
-        version = ContactsVersion.objects.create(
-            partnership=draft.partnership,
-            number=prepared.number,
-            name=record.name,
-            area=record.area,
-            contacts=record.contacts_text,
-            summary=record.summary,
-            source_hash=record.source_hash,
-            published_at=now,
-            published_by=by,
-        )
-        if draft.partnership_id:
-            Partnership.objects.filter(pk=draft.partnership_id).update(
-                name=record.name, area=record.area
-            )
-        _sync_contacts(draft.partnership, record.contacts)
-        published = {"published_contacts": version}
-    PartnershipDraft.objects.filter(pk=draft.pk).update(
-        status=PartnershipDraft.Status.PUBLISHED, published_at=now, published_by=by, **published
-    )
-    bump_on_commit()
-    return version
-
-
-def _announce_local_after_commit(partnership, version):
-    def announce():
-        for receiver, result in local_information_published.send_robust(
-            sender=LocalInformation, partnership=partnership, versions=[version]
-        ):
-            if isinstance(result, Exception):
-                logger.error(
-                    "local information %s: %r failed", version.pk, receiver, exc_info=result
-                )
 
     transaction.on_commit(announce, robust=True)

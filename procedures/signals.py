@@ -1,13 +1,14 @@
-"""What the manual tells other apps, sent only once the change is committed.
+"""What the manual tells other apps. `procedures` never imports them: they listen.
 
-Other apps listen (the `updates` app emails subscribers); `procedures` never imports them.
+`version_stored` is sent inside the transaction that stores a version, so a listener's rows
+(search's index) appear or roll back with it; the others are sent once the change commits.
 """
 
 from django.dispatch import Signal
 
+# A chapter version was stored (loaded or published): sent inside the storing transaction,
+# with `version` (a procedures.models.ChapterVersion, its sections and links saved).
+version_stored = Signal()
+
 # A release was published: sent on commit, with `release` (a procedures.models.Release).
 release_published = Signal()
-
-# A partnership published local information: sent on commit, with `partnership`
-# (a Partnership) and `versions` (the LocalInformation versions stored).
-local_information_published = Signal()

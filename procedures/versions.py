@@ -1,7 +1,8 @@
 """Write one new version of a chapter: the single place the loader and the publisher share.
 
 It closes the previous version's validity interval at the new effective date, stores the
-rendered HTML, sections and cross-links, and keeps the search index in the same transaction.
+rendered HTML, sections and cross-links, and tells listeners (search's index) in the same
+transaction.
 """
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from procedures.caching import bump_on_commit
 from procedures.models import Chapter, ChapterSlug, ChapterVersion, Link, Section
 from procedures.records import VersionRecord
 from procedures.rendering import Rendered
-from procedures.search.index import index_version
+from procedures.signals import version_stored
 
 
 class VersionConflict(Exception):
@@ -83,7 +84,7 @@ def store_version(
         Link.objects.bulk_create(links.values())
         related = [_resolve(slug, chapters_by_slug) for slug in record.related]
         version.related.set([chapter for chapter in related if chapter is not None])
-        index_version(version)
+        version_stored.send(sender=ChapterVersion, version=version)
     return version
 
 

@@ -5,19 +5,15 @@ import re
 from functools import wraps
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from procedures import review_dates, selectors
+from procedures import selectors
 from procedures.caching import cached_page
-from procedures.feedback.reading_figures import counts_reads
-from procedures.glossary.views import marked_chapter_html
 from procedures.models import ChapterVersion, Release
-from procedures.partnerships import page as partnership_page
 from procedures.records import diff_versions
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -27,20 +23,6 @@ CHANGE_GROUPS = [
     (ChapterVersion.Change.WITHDRAWN, "Withdrawn chapters"),
     (ChapterVersion.Change.MINOR, "Minor corrections"),
 ]
-
-
-@cached_page
-def contents(request):
-    return render(request, "procedures/contents.html", _contents_context())
-
-
-def _contents_context(on=None):
-    flags = selectors.release_flags(on)
-    parts = selectors.contents(on)
-    for _part, versions in parts:
-        for version in versions:
-            version.release_flag = flags.get(version.chapter_id, "")
-    return {"parts": parts, "latest_release": selectors.latest_release(on) if flags else None}
 
 
 def by_chapter(view):
@@ -60,25 +42,6 @@ def by_chapter(view):
         return view(request, *args, chapter=found, **kwargs)
 
     return wrapper
-
-
-@counts_reads  # in memory, outside the page cache: a cached hit adds no query
-@cached_page
-@by_chapter
-def chapter(request, chapter):
-    current = selectors.current_version(chapter)
-    if current is None:
-        raise Http404("This chapter has not taken effect yet.")
-    return render_version_page(request, current, current=current)
-
-
-@cached_page
-@by_chapter
-def version(request, chapter, number):
-    shown = selectors.version(chapter, number)
-    if shown is None:
-        raise Http404(f"There is no version {number} of this chapter.")
-    return render_version_page(request, shown, current=selectors.current_version(chapter))
 
 
 @cached_page
@@ -284,27 +247,6 @@ def as_of(request):
     return redirect("procedures:as_of_contents", day=day.isoformat())
 
 
-def as_of_contents(request, day):
-    on = _day_or_400(request, day)
-    if not isinstance(on, datetime.date):
-        return on
-    context = _contents_context(on)
-    context["as_of"] = on
-    context["as_of_future"] = on > selectors.today()
-    return render(request, "procedures/contents.html", context)
-
-
-@by_chapter
-def as_of_chapter(request, day, chapter):
-    on = _day_or_400(request, day)
-    if not isinstance(on, datetime.date):
-        return on
-    shown = selectors.current_version(chapter, on=on)
-    if shown is None:
-        raise Http404("This chapter had not taken effect on that date.")
-    return render_version_page(request, shown, current=selectors.current_version(chapter), as_of=on)
-
-
 def _parse_day(raw):
     if not DAY.match(raw):
         return None
@@ -314,7 +256,7 @@ def _parse_day(raw):
         return None
 
 
-def _day_or_400(request, raw):
+def day_or_400(request, raw):
     """The day in the address, or a page explaining how to write one (status 400)."""
     day = _parse_day(raw)
     if day is None:
@@ -334,87 +276,7 @@ def _day_or_400(request, raw):
 # --- printouts ------------------------------------------------------------------------------
 
 
-@by_chapter
-def printout(request, chapter, number):
-    """The short address on a printed page: is this version still the one to act on?"""
-    printed = selectors.version(chapter, number)
-    if printed is None:
-        raise Http404(f"There is no version {number} of this chapter.")
-    today = selectors.today()
-    current = selectors.current_version(chapter)
-    later = selectors.versions_after(printed)
-    in_effect = [v for v in later if v.effective_date <= today]
-    if printed.effective_date > today:
-        status = "scheduled"
-    elif current is not None and current.pk == printed.pk:
-        status = "current"
-    elif all(v.change == ChapterVersion.Change.MINOR for v in in_effect):
-        status = "corrected"  # only typo and link fixes since: nothing to re-read
-    else:
-        status = "superseded"
-    overdue = None
-    if status in ("current", "corrected"):
-        due = review_dates.next_review(current, review_dates.chapter_reviews(chapter))
-        overdue = review_dates.overdue_since(current, due)
-    return render(
-        request,
-        "procedures/printout.html",
-        {
-            "review_overdue_since": overdue,
-            "chapter": chapter,
-            "printed": printed,
-            "current": current,
-            "status": status,
-            "since": printed.valid_until,
-            "changes_since": in_effect,
-            "scheduled": [v for v in later if v.effective_date > today],
-            "diff_url": (
-                reverse(
-                    "procedures:diff",
-                    kwargs={"slug": chapter.slug, "a": printed.number, "b": current.number},
-                )
-                if current is not None and current.number > printed.number
-                else ""
-            ),
-        },
-    )
-
-
-@by_chapter
-def print_margins(request, chapter, number):
-    """The running header and footer of a printed version, as a stylesheet: CSS paged media
-    puts them on every page, and margin boxes take their text only from CSS (the policy
-    forbids inline styles, so the per-version words come from this same-origin file)."""
-    shown = selectors.version(chapter, number)
-    if shown is None:
-        raise Http404(f"There is no version {number} of this chapter.")
-    current = selectors.current_version(chapter)
-    facts = {
-        "title": f"{shown.chapter_number} {shown.title}",
-        "version": f"Version {shown.number}, effective {_day(shown.effective_date)}",
-        "status": _print_status(shown, current),
-        "printed_on": printed_on(timezone.localtime()),
-        "check_url": request.build_absolute_uri(shown.get_check_url()),
-        "origin": request.build_absolute_uri("/").rstrip("/"),
-    }
-    css = render_to_string(
-        "procedures/print_margins.css", {key: css_string(value) for key, value in facts.items()}
-    )
-    response = HttpResponse(css, content_type="text/css; charset=utf-8")
-    # The printed-on time is the moment of the request (print-margins.js renews it on printing).
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _print_status(shown, current):
-    if current is not None and current.pk == shown.pk:
-        return ""
-    if shown.effective_date > selectors.today():
-        return "Not in effect yet"
-    return "Superseded: do not act on it"
-
-
-def _day(value):
+def day(value):
     return f"{value.day} {value:%B %Y}"
 
 
@@ -425,59 +287,6 @@ def css_string(value: str) -> str:
         for char in value
     )
     return f'"{escaped}"'
-
-
-AS_OF_LINK = re.compile(r'href="(?:/p/[a-z0-9-]+)?/chapters/')
-
-
-def render_version_page(request, shown, *, current, as_of=None, extra=None):
-    chapter = shown.chapter
-    on = as_of or selectors.today()
-    html = marked_chapter_html(shown.html, on=on)
-    html, local_context = partnership_page.chapter_context(request, shown, html, on=on)
-    if as_of is not None:
-        # Cross-links lead to the other chapters as they stood on the same day.
-        html = AS_OF_LINK.sub(
-            f'href="{get_script_prefix()}as-of/{as_of.isoformat()}/chapters/', html
-        )
-    reviews = review_dates.chapter_reviews(chapter) if chapter.pk else []
-    next_review = review_dates.next_review(shown, reviews)
-    replacement = None
-    if shown.replaced_by_id:
-        replacement = selectors.current_version(shown.replaced_by, on=on)
-    history, upcoming = selectors.history_and_upcoming(chapter, on=on) if chapter.pk else ([], [])
-    related, linking_here = (
-        selectors.related_and_linking_here(shown, on=on) if shown.pk else ([], [])
-    )
-    context = {
-        "version": shown,
-        "chapter": chapter,
-        "body_html": html,
-        "current": current,
-        "is_current": current is not None and current.pk == shown.pk,
-        "is_scheduled": shown.effective_date > selectors.today(),
-        "as_of": as_of,
-        "as_of_future": as_of is not None and as_of > selectors.today(),
-        "replacement": replacement,
-        "sections": selectors.sections(shown) if shown.pk else [],
-        "history": history,
-        "upcoming": upcoming,
-        "related": related,
-        "linking_here": linking_here,
-        "reviews": reviews,
-        "next_review": next_review,
-        "review_overdue_since": (
-            review_dates.overdue_since(shown, next_review)
-            if as_of is None and current is not None and current.pk == shown.pk
-            else None
-        ),
-        "printed_on": printed_on(selectors.today()),
-        "page_url": request.build_absolute_uri(shown.get_absolute_url()),
-        "check_url": request.build_absolute_uri(shown.get_check_url()),
-    }
-    context.update(local_context)
-    context.update(extra or {})
-    return render(request, "procedures/chapter.html", context)
 
 
 def printed_on(day):

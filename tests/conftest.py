@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from procedures.content import read_manual
-from procedures.loading import load_manual
+from manual.content import read_manual
+from manual.loading import load_manual
 
 SAMPLE_CONTENT = Path(settings.BASE_DIR) / "content"
 
@@ -104,7 +104,7 @@ def _reads_stay_in_memory(monkeypatch):
     """Chapter reads that any test causes are counted in memory only. The process-wide
     counter's flushing thread would otherwise add them to whichever database is open a minute
     later: another test's, or after the run the one the settings name."""
-    from procedures.feedback import reading_figures
+    from feedback import reading_figures
 
     counter = reading_figures.ReadCounter()
     monkeypatch.setattr(counter, "_start", lambda: None)

@@ -156,7 +156,7 @@ def test_part_must_be_listed(manual):
 
 
 def test_the_sample_manual_is_valid():
-    from procedures.content import read_manual
+    from manual.content import read_manual
     from tests.conftest import SAMPLE_CONTENT
 
     read = read_manual(SAMPLE_CONTENT)

@@ -166,9 +166,9 @@ def test_loading_an_unchanged_tree_renders_nothing(db, monkeypatch):
 
 
 def test_a_first_load_renders_each_version_once(db, monkeypatch):
+    from partnerships.models import LocalInformation
     from procedures import rules
     from procedures.content import tree
-    from procedures.partnerships.models import LocalInformation
     from tests.conftest import SAMPLE_CONTENT
 
     rendered = []

@@ -11,9 +11,9 @@ import dataclasses
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from partnerships.models import Partnership
 from procedures import selectors
 from procedures.models import ChapterVersion
-from procedures.partnerships.models import Partnership
 from updates.models import Subscriber
 
 

@@ -4,8 +4,8 @@ value is checked here, so a forged POST gets a message, never an error page."""
 
 from django import forms
 
+from partnerships.models import Partnership
 from procedures.models import Chapter, Part
-from procedures.partnerships.models import Partnership
 from updates.choices import chapters_by_part
 
 WHOLE_MANUAL = "all"

@@ -1,5 +1,5 @@
 """Emailing the confirmed subscribers who follow a partnership's local information when it
-publishes some (procedures.signals.local_information_published).
+publishes some (partnerships.signals.local_information_published).
 
 Only those who chose that partnership's local information are emailed: it is one area's
 text, of no use to readers elsewhere who follow the same chapters. Each gets one email per
@@ -11,9 +11,9 @@ import logging
 
 from django.db import IntegrityError, transaction
 
+from partnerships.models import LocalInformation, Partnership
 from procedures import selectors
 from procedures.models import today
-from procedures.partnerships.models import LocalInformation, Partnership
 from updates import conf
 from updates.choices import following_local_information
 from updates.emails import absolute_url, build_message

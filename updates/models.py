@@ -82,7 +82,7 @@ class Subscriber(models.Model):
 
 class LocalNotice(models.Model):
     """One publication of a partnership's local information, as announced by
-    procedures.signals.local_information_published. Keyed by the versions it announces, so
+    partnerships.signals.local_information_published. Keyed by the versions it announces, so
     the same announcement received twice is one notice (and so one email each)."""
 
     key = models.CharField(max_length=200, unique=True, editable=False)

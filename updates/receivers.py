@@ -2,7 +2,8 @@
 
 from django.dispatch import receiver
 
-from procedures.signals import local_information_published, release_published
+from partnerships.signals import local_information_published
+from procedures.signals import release_published
 from updates.tasks import send_local_information_emails, send_release_emails
 
 

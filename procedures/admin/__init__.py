@@ -7,12 +7,7 @@ Every write of the manual goes through `procedures.publishing`.
 
 from django.contrib import admin
 
-from procedures.admin import (  # noqa: F401 (registers the admins)
-    drafts,
-    manual,
-    partnerships,
-    releases,
-)
+from procedures.admin import drafts, manual, releases  # noqa: F401 (registers the admins)
 
 admin.site.site_header = "Safeguarding Children Procedures: admin"
 admin.site.site_title = "Procedures admin"

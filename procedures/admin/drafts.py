@@ -11,8 +11,8 @@ from procedures.admin.common import ReadOnlyOncePublished, message_lines
 from procedures.admin.draft_form import DraftForm
 from procedures.drafts import fingerprint, prepare
 from procedures.models import Chapter, ChapterVersion, Draft
+from procedures.pages import render_version_page
 from procedures.reviewing import review
-from procedures.views import render_version_page
 
 # Shown on a saved draft and never edited by hand: publishing fills them in.
 PUBLISHING_FIELDS = [

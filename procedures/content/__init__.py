@@ -1,8 +1,10 @@
-"""Read a content tree (manual.yaml and one markdown file per chapter version) into records.
+"""Read the chapters of a content tree (manual.yaml and one markdown file per chapter
+version) into records.
 
 Pure: files in, records out, no database. Every problem is collected with its file and line
 and raised together as ContentInvalid, so a procedures manager fixes them in one pass.
-The format is documented in content/README.md.
+The format is documented in content/README.md. The feature apps read their own files beside
+the chapters; `manual.content.read_manual` reads the whole tree in one pass.
 """
 
 from collections import defaultdict
@@ -22,13 +24,18 @@ from procedures.content.manual_file import (
 )
 from procedures.content.tree import check_former_slugs, check_tree, check_versions
 from procedures.content.version_files import read_version_file
-from procedures.glossary.reading import read_glossary
-from procedures.partnerships.reading import FOLDER as PARTNERSHIP_FOLDER
-from procedures.partnerships.reading import read_partnership_content
 from procedures.records import VersionRecord
 from procedures.rendering import LinkTarget
 
-__all__ = ["ContentError", "ContentInvalid", "Manual", "PartRecord", "ReleaseRecord", "read_manual"]
+__all__ = [
+    "ContentError",
+    "ContentInvalid",
+    "Manual",
+    "PartRecord",
+    "ReleaseRecord",
+    "read_chapters",
+    "read_manual",
+]
 
 
 @dataclass(frozen=True)
@@ -39,13 +46,6 @@ class Manual:
     releases: tuple[ReleaseRecord, ...] = ()
     # current slug -> the slugs it had before (renamed in the admin; they keep redirecting)
     former_slugs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # Partnership content (read by partnerships.reading): PartnershipRecord, ContactRecord and
-    # LocalRecord tuples.
-    partnerships: tuple = ()
-    national_contacts: tuple = ()
-    local_information: tuple = ()
-    # Glossary entries (TermRecords, read by glossary.reading); None when there is no file.
-    glossary: tuple | None = None
 
     def chapters(self):
         """Versions grouped by slug, oldest first."""
@@ -55,14 +55,30 @@ class Manual:
         return {slug: sorted(vs, key=lambda v: v.number) for slug, vs in sorted(grouped.items())}
 
 
-def read_manual(
+def read_manual(root: Path, **options) -> Manual:
+    """Read and validate the chapters of a content tree (see `read_chapters`). Raises
+    ContentInvalid listing every problem."""
+    errors = []
+    manual = read_chapters(Path(root), errors=errors, **options)
+    if errors:
+        raise ContentInvalid(sorted_errors(errors))
+    return manual
+
+
+def sorted_errors(errors):
+    return sorted(set(errors), key=lambda e: (e.path, e.line, e.message))
+
+
+def read_chapters(
     root: Path,
     *,
+    errors: list,
     known_targets: Mapping[str, LinkTarget] | Callable[[], Mapping] | None = None,
     stored: Mapping[tuple[str, int], str] | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> Manual:
-    """Read and validate a content tree. Raises ContentInvalid listing every problem.
+) -> Manual | None:
+    """Read and validate the chapters of a content tree, adding every problem to `errors`
+    (None when there is no such folder).
 
     `known_targets` are chapters stored already (e.g. published in the admin) that the
     files may link to without containing them (or a function returning them, asked only when
@@ -70,9 +86,9 @@ def read_manual(
     version stored already: those are not rendered again (see content.tree.check_versions).
     """
     root = Path(root)
-    errors = []
     if not root.is_dir():
-        raise ContentInvalid([ContentError(str(root), 0, "no such content folder", "no_folder")])
+        errors.append(ContentError(str(root), 0, "no such content folder", "no_folder"))
+        return None
     max_bytes = settings.MAX_VERSION_BYTES
     files = chapter_files(root, errors)
     title, parts, releases = read_manual_file(root, errors, max_bytes=max_bytes)
@@ -89,54 +105,26 @@ def read_manual(
     versions = check_versions(
         versions, parts, releases, known_targets or {}, former_slugs, errors, stored
     )
-    partnerships, national, local = _read_partnerships(root, versions, known_targets, errors)
-    glossary = read_glossary(
-        root, chapters={v.slug for v in versions}, errors=errors, max_bytes=max_bytes
-    )
-    if errors:
-        raise ContentInvalid(sorted(set(errors), key=lambda e: (e.path, e.line, e.message)))
     return Manual(
         title=title,
         parts=tuple(parts.values()),
         versions=tuple(sorted(versions, key=lambda v: (v.slug, v.number))),
         releases=tuple(releases.values()),
         former_slugs=former_slugs,
-        partnerships=partnerships,
-        national_contacts=national,
-        local_information=local,
-        glossary=glossary,
     )
 
 
-def _read_partnerships(root, versions, known_targets, errors):
-    """The partnerships, national contacts and local information, checked against the
-    chapters' sections and the chapters' national routes."""
+def latest_anchors(manual: Manual, known_targets=None) -> dict[str, frozenset]:
+    """Each chapter's latest version's section anchors, from the files (or, for a chapter
+    stored unchanged and so not rendered again, from what is stored): what local information
+    and other content beside the chapters may point at."""
     latest = {}
-    for version in sorted(versions, key=lambda v: v.number):
+    for version in sorted(manual.versions, key=lambda v: v.number):
         latest[version.slug] = version
-    chapter_anchors = {
-        slug: v.rendered.anchors for slug, v in latest.items() if v.rendered is not None
-    }
-    if len(chapter_anchors) < len(latest) and (root / PARTNERSHIP_FOLDER).is_dir():
-        # Chapters stored unchanged were not rendered again: their anchors are stored.
+    anchors = {slug: v.rendered.anchors for slug, v in latest.items() if v.rendered is not None}
+    if len(anchors) < len(latest):
         known = known_targets() if callable(known_targets) else (known_targets or {})
         for slug in latest:
-            if slug not in chapter_anchors and slug in known:
-                chapter_anchors[slug] = known[slug].anchors
-    partnerships, national, local = read_partnership_content(
-        root, chapters=chapter_anchors, errors=errors
-    )
-    national_slugs = {contact.slug for contact in national}
-    for version in versions:
-        for route in version.routes:
-            if route not in national_slugs:
-                errors.append(
-                    ContentError(
-                        version.path,
-                        version.line_of("routes"),
-                        f"route '{route}' is not a contact in national-contacts.yaml; name "
-                        "national contacts by their slug",
-                        "unknown_route",
-                    )
-                )
-    return partnerships, national, local
+            if slug not in anchors and slug in known:
+                anchors[slug] = known[slug].anchors
+    return anchors

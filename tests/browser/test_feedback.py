@@ -5,7 +5,7 @@ JavaScript."""
 import pytest
 from playwright.sync_api import expect
 
-from procedures.feedback.models import Feedback
+from feedback.models import Feedback
 from tests.conftest import run_jobs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django_otp.plugins.otp_static.models import StaticDevice
 from playwright.sync_api import expect
 
-from procedures.partnerships.models import LocalInformation, Partnership, PartnershipEditor
+from partnerships.models import LocalInformation, Partnership, PartnershipEditor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

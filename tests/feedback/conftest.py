@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from procedures.feedback import reading_figures
+from feedback import reading_figures
 from tests.partnerships.conftest import write_partnership
 
 BUSINESS_UNIT = """\

@@ -6,11 +6,11 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group, User
 
-from procedures.feedback import reading_figures
-from procedures.feedback.models import Feedback, SearchMiss
-from procedures.feedback.reading_figures import week_of
+from feedback import reading_figures
+from feedback.models import Feedback, SearchMiss
+from feedback.reading_figures import week_of
+from partnerships.models import Partnership
 from procedures.models import ChapterVersion, today
-from procedures.partnerships.models import Partnership
 
 pytestmark = pytest.mark.django_db
 

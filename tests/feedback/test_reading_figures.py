@@ -9,9 +9,9 @@ from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from procedures.feedback import reading_figures
-from procedures.feedback.models import SearchMiss, WeeklyReads
-from procedures.feedback.reading_figures import week_of
+from feedback import reading_figures
+from feedback.models import SearchMiss, WeeklyReads
+from feedback.reading_figures import week_of
 from procedures.models import Chapter, today
 from tests.publishing.test_page_cache import in_another_worker, shared_cache  # noqa: F401
 

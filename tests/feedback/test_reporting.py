@@ -6,8 +6,8 @@ from unittest import mock
 import pytest
 from django.core import mail
 
-from procedures.feedback import tasks
-from procedures.feedback.models import Feedback
+from feedback import tasks
+from feedback.models import Feedback
 
 pytestmark = pytest.mark.django_db
 

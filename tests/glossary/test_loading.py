@@ -3,8 +3,8 @@ all or nothing, and every problem named with its file, line and what to do."""
 
 import pytest
 
+from glossary.models import Entry, EntryVersion
 from procedures.content import ContentInvalid
-from procedures.glossary.models import Entry, EntryVersion
 from procedures.models import ChapterVersion
 
 from .conftest import COUNTY_LINES, CSE, LADO, write_glossary

@@ -7,7 +7,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from procedures.glossary.markup import Term, mark_first_uses
+from glossary.markup import Term, mark_first_uses
 from procedures.rendering import render_markdown, sanitise
 
 TERMS = [

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.test import override_settings
 
-from procedures.search.query import parse_query
+from search.query import parse_query
 
 from .conftest import LADO, write_glossary
 
@@ -61,7 +61,7 @@ def test_glossary_words_expand_search_and_an_edited_file_is_used_at_once(tmp_pat
 
 def test_the_shipped_synonyms_file_repeats_no_glossary_word(settings, tmp_path):
     # The loader refuses a synonyms.txt that repeats a glossary word; the shipped pair loads.
-    from procedures.content import read_manual
+    from manual.content import read_manual
 
     manual = read_manual(settings.BASE_DIR / "content")
     assert len(manual.glossary) >= 20

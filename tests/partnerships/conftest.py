@@ -3,7 +3,7 @@ import textwrap
 import pytest
 from django.contrib.auth.models import Group, User
 
-from procedures.partnerships.models import Partnership, PartnershipEditor
+from partnerships.models import Partnership, PartnershipEditor
 
 
 def write_partnership(root, slug, name, *, front_door, out_of_hours, extra=""):

@@ -3,7 +3,7 @@ versions and details; another's is a 404 by address and a forged form fails."""
 
 import pytest
 
-from procedures.partnerships.models import (
+from partnerships.models import (
     LocalInformation,
     Partnership,
     PartnershipDraft,

@@ -7,19 +7,19 @@ from unittest import mock
 
 import pytest
 
-from procedures import caching, publishing
-from procedures.models import AuditEntry, Chapter
-from procedures.partnerships import publishing as partnership_publishing
-from procedures.partnerships.drafts import prepare
-from procedures.partnerships.models import (
+from partnerships import publishing as partnership_publishing
+from partnerships.drafts import prepare
+from partnerships.models import (
     Contact,
     ContactsVersion,
     LocalInformation,
     Partnership,
     PartnershipDraft,
 )
+from partnerships.signals import local_information_published
+from procedures import caching
+from procedures.models import AuditEntry, Chapter
 from procedures.publishing import PublishingError
-from procedures.signals import local_information_published
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +38,9 @@ def local_draft(by, slug="northmoor", body="Northmoor hub: call 01632 960123.", 
 
 
 def publish(by, draft):
-    return publishing.publish(
+    return partnership_publishing.publish(
         by=by,
-        partnership_draft=draft,
+        draft=draft,
         approved=partnership_publishing.approval_fingerprint(draft),
     )
 
@@ -113,7 +113,7 @@ def test_a_change_after_the_review_publishes_nothing(people):
     draft.body = "Something else."
     partnership_publishing.save_draft(by=people["nora"], draft=draft)
     with pytest.raises(PublishingError) as raised:
-        publishing.publish(by=people["nick"], partnership_draft=draft, approved=approved)
+        partnership_publishing.publish(by=people["nick"], draft=draft, approved=approved)
     assert raised.value.codes == ("changed_since_review",)
     assert not AuditEntry.objects.exists()
 

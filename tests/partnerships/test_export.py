@@ -6,8 +6,8 @@ import filecmp
 import pytest
 from django.core.management import call_command
 
-from procedures.partnerships import publishing as partnership_publishing
-from procedures.partnerships.models import (
+from partnerships import publishing as partnership_publishing
+from partnerships.models import (
     Contact,
     ContactsVersion,
     LocalInformation,

@@ -3,9 +3,9 @@ all or nothing, every bad file named with its line."""
 
 import pytest
 
+from partnerships.models import Contact, LocalInformation, Partnership
 from procedures.content import ContentInvalid
 from procedures.models import ChapterVersion
-from procedures.partnerships.models import Contact, LocalInformation, Partnership
 
 from .conftest import write_local, write_partnership
 

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
+from partnerships.models import Contact
 from procedures.models import ChapterVersion
-from procedures.partnerships.models import Contact
 
 pytestmark = pytest.mark.django_db
 

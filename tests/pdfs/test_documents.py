@@ -5,10 +5,10 @@ import re
 
 import pytest
 
+from partnerships.models import Partnership
+from pdfs import building
+from pdfs.models import PdfFile
 from procedures.models import ChapterVersion
-from procedures.partnerships.models import Partnership
-from procedures.pdfs import building
-from procedures.pdfs.models import PdfFile
 from tests.pdfs.conftest import pages_of
 
 pytestmark = pytest.mark.django_db

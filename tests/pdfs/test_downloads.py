@@ -7,8 +7,8 @@ from django.test import TestCase
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from procedures.partnerships.models import Partnership
-from procedures.pdfs.models import PdfFile
+from partnerships.models import Partnership
+from pdfs.models import PdfFile
 from tests.conftest import run_jobs
 from tests.pdfs.conftest import pages_of
 from tests.publishing.helpers import publish
@@ -132,7 +132,7 @@ def test_the_chapter_page_and_the_contents_link_to_the_pdfs(client, sample_manua
 def test_a_rebuild_asks_to_run_again_when_a_scheduled_version_takes_effect(
     sample_manual, on_a_fixed_day, rebuild_after_changes
 ):
-    from procedures.pdfs.tasks import rebuild_after_change
+    from pdfs.tasks import rebuild_after_change
 
     rebuild_after_change.call()
     rebuild_after_change.call()  # asked once, however many rebuilds see the same day coming

@@ -2,7 +2,8 @@
 
 import pytest
 
-from procedures.search.query import (
+from procedures.text import words
+from search.query import (
     EMPTY,
     MAX_CONCEPTS,
     MAX_LENGTH,
@@ -10,8 +11,7 @@ from procedures.search.query import (
     ONLY_EXCLUSIONS,
     parse_query,
 )
-from procedures.search.synonyms import parse_synonyms
-from procedures.search.text import words
+from search.synonyms import parse_synonyms
 
 SYNONYMS = parse_synonyms(
     """

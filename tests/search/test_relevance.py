@@ -6,7 +6,7 @@ import pytest
 from django.db.models import Max
 
 from procedures.models import ChapterVersion
-from procedures.search.engine import search
+from search.engine import search
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,13 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from procedures import versions as versions_module
 from procedures.content import ContentInvalid
 from procedures.models import ChapterVersion, Section
-from procedures.search.base import COUNT_LIMIT
-from procedures.search.engine import PER_PAGE, search
-from procedures.search.models import SearchDocument, SearchWord
 from procedures.selectors import today
+from search import index as search_index
+from search.base import COUNT_LIMIT
+from search.engine import PER_PAGE, search
+from search.models import SearchDocument, SearchWord
 
 pytestmark = pytest.mark.django_db
 
@@ -242,7 +242,7 @@ def test_loading_updates_the_index_in_the_same_transaction(manual, monkeypatch):
     manual.chapter("b", body(("Two", "Giraffes. " + FILLER)), number="2.2")
     manual.chapter("c", body(("Three", "Okapis. " + FILLER)), number="2.3")
     calls = []
-    real = versions_module.index_version
+    real = search_index.index_version
 
     def index_then_fail(version):
         real(version)
@@ -250,7 +250,7 @@ def test_loading_updates_the_index_in_the_same_transaction(manual, monkeypatch):
         if len(calls) == 2:
             raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(versions_module, "index_version", index_then_fail)
+    monkeypatch.setattr(search_index, "index_version", index_then_fail)
     with pytest.raises(RuntimeError):
         manual.load()
     assert calls == ["b", "c"]  # chapter b was indexed before the failure...

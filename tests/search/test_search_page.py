@@ -6,10 +6,10 @@ import re
 
 import pytest
 from django.utils.html import escape
+from manual.views import page_number
 
-from procedures.search import engine
-from procedures.search.query import MAX_LENGTH
-from procedures.search.views import page_number
+from search import engine
+from search.query import MAX_LENGTH
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import time
 from django.core.checks import run_checks
 from django.test import override_settings
 
-from procedures.search.query import parse_query
-from procedures.search.synonyms import load_synonyms
+from search.query import parse_query
+from search.synonyms import load_synonyms
 
 
 def test_the_shipped_synonyms_list_has_no_problems_and_covers_the_fields_vocabulary():

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.test import TestCase
 
+from partnerships.models import Partnership
 from procedures.models import Chapter, Part
-from procedures.partnerships.models import Partnership
 from tests.conftest import run_jobs
 from tests.updates.conftest import link_to, path_of
 from updates.choices import save_choice

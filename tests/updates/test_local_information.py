@@ -1,4 +1,4 @@
-"""Local information emails: sent when procedures.signals.local_information_published is,
+"""Local information emails: sent when partnerships.signals.local_information_published is,
 only to readers who follow that partnership's local information, each at most once."""
 
 import datetime
@@ -7,8 +7,8 @@ import pytest
 from django.test import TestCase
 from django_tasks_db.models import DBTaskResult
 
-from procedures.partnerships.models import LocalInformation, Partnership
-from procedures.signals import local_information_published
+from partnerships.models import LocalInformation, Partnership
+from partnerships.signals import local_information_published
 from tests.conftest import run_jobs
 from tests.partnerships.conftest import two_partnerships, write_local  # noqa: F401 (fixture)
 from tests.updates.backends import RefusingBackend

@@ -1,0 +1,96 @@
+"""Report a problem with a chapter: the form (not page-cached: it carries a CSRF token) and
+the thank-you page. The chapter page itself only links here, so it stays the same for every
+reader. Storing is reports.py's job; sending is the background job's."""
+
+import re
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from feedback import reports, tasks
+from feedback.forms import ProblemForm
+from portal import limits
+from portal.clientip import client_ip
+from procedures import selectors
+
+VERSION = re.compile(r"\d{1,9}")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report(request, slug):
+    chapter, current, moved = _chapter(request, slug, "feedback:report")
+    if moved:
+        return moved
+    data = request.POST if request.method == "POST" else request.GET
+    version = _version_read(chapter, data.get("version"), current)
+    form = ProblemForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        verdict = limits.check("feedback-client", client_ip(request) or "-")
+        if not verdict.allowed:
+            return limits.too_many(request, verdict, what="Reporting a problem")
+        feedback = reports.report_problem(
+            version=version,
+            partnership=getattr(request, "partnership", None),
+            what_is_wrong=form.cleaned_data["what_is_wrong"],
+            email=form.cleaned_data["email"],
+        )
+        tasks.email_after_commit(feedback)
+        return redirect("feedback:thanks", slug=chapter.slug)
+    return render(
+        request,
+        "feedback/report.html",
+        {
+            "form": form,
+            "chapter": chapter,
+            "version": version,
+            "current": current,
+            "to_business_unit": _to_business_unit(request),
+        },
+    )
+
+
+@require_safe
+def thanks(request, slug):
+    chapter, current, moved = _chapter(request, slug, "feedback:thanks")
+    if moved:
+        return moved
+    return render(
+        request,
+        "feedback/thanks.html",
+        {"chapter": chapter, "current": current, "to_business_unit": _to_business_unit(request)},
+    )
+
+
+def _to_business_unit(request):
+    """Whether a report from here goes to the chosen partnership's business unit."""
+    return bool(reports.business_unit_email(getattr(request, "partnership", None)))
+
+
+def _chapter(request, slug, view_name):
+    """(chapter, its current version, None), or a redirect from a former slug as the third;
+    404 for an unknown chapter or one not yet in effect."""
+    chapter, renamed = selectors.find_chapter(slug)
+    if chapter is None:
+        raise Http404("There is no chapter at this address.")
+    if renamed:
+        query = request.META.get("QUERY_STRING", "")
+        url = reverse(view_name, kwargs={"slug": chapter.slug})
+        return chapter, None, redirect(f"{url}?{query}" if query else url, permanent=True)
+    current = selectors.current_version(chapter)
+    if current is None:
+        raise Http404("This chapter has not taken effect yet.")
+    return chapter, current, None
+
+
+def _version_read(chapter, raw, current):
+    """The version the reader was reading (from the link on its page); the current one when
+    the address names no version of this chapter."""
+    if raw and VERSION.fullmatch(raw):
+        found = selectors.version(chapter, int(raw))
+        if found is not None:
+            return found
+    return current

@@ -1,0 +1,227 @@
+"""Saving, discarding and publishing partnership drafts: local information, or a
+partnership's details and contacts (or the national contacts).
+
+Publishing takes the chapter publisher's steps (`procedures.publishing`): check (lock, who
+may, four-eyes, moved on, rules, approval), execute (a new version; older ones never change)
+and record, with the page cache stamp bumped and `signals.local_information_published` sent
+on commit. Who may is checked here, not only in the admin: a partnership editor can save a
+draft only for their own partnership, and a partnership publisher publish only their own
+partnership's drafts, whatever the request says.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from partnerships import roles
+from procedures.caching import bump_on_commit
+from procedures.drafts import fingerprint
+from procedures.models import AuditEntry
+from procedures.publishing import PublishingError, _record, four_eyes
+
+from .drafts import LOCAL, prepare, whose
+from .loading import _sync_contacts
+from .models import ContactsVersion, LocalInformation, Partnership, PartnershipDraft
+from .signals import local_information_published
+
+logger = logging.getLogger(__name__)
+
+
+def check_may_edit(user, partnership_id):
+    if not roles.may_edit_partnership(user, partnership_id):
+        if partnership_id is None:
+            raise PublishingError("Only a regional publisher can change the national contacts.")
+        raise PublishingError(
+            f"You cannot work on {whose(partnership_id)}: you edit only your own "
+            "partnership's local information and contacts."
+        )
+
+
+def save_draft(*, by, draft: PartnershipDraft) -> PartnershipDraft:
+    """Save a draft for a partnership `by` may edit (and, for a saved draft, that it already
+    belonged to): a forged form for another partnership is refused."""
+    with transaction.atomic():
+        if draft.pk:
+            stored = PartnershipDraft.objects.select_for_update().get(pk=draft.pk)
+            check_may_edit(by, stored.partnership_id)
+            if stored.is_published:
+                raise PublishingError(
+                    f"The draft '{stored}' was published meanwhile, so it can no longer change."
+                )
+            if (stored.kind, stored.partnership_id, stored.chapter_id) != (
+                draft.kind,
+                draft.partnership_id,
+                draft.chapter_id,
+            ):
+                raise PublishingError(
+                    "A draft stays with its partnership and chapter: start a new draft."
+                )
+        check_may_edit(by, draft.partnership_id)
+        if not draft.pk:
+            draft.created_by = by
+            draft.based_on = _latest_number(draft)
+        draft.status = PartnershipDraft.Status.DRAFT
+        draft.save()
+        draft.authors.add(by)
+    return draft
+
+
+def discard(*, by, draft: PartnershipDraft) -> None:
+    with transaction.atomic():
+        draft = PartnershipDraft.objects.select_for_update().get(pk=draft.pk)
+        check_may_edit(by, draft.partnership_id)
+        if draft.is_published:
+            raise PublishingError("A published draft is history: it cannot be discarded.")
+        _record(
+            AuditEntry.Action.DISCARD,
+            by=by,
+            what=str(draft),
+            fingerprint=approval_fingerprint(draft),
+        )
+        draft.delete()
+
+
+def approval_fingerprint(draft) -> str:
+    return fingerprint([prepare(draft)])
+
+
+def _latest_number(draft):
+    if draft.kind == LOCAL:
+        found = LocalInformation.objects.filter(
+            partnership_id=draft.partnership_id, chapter_id=draft.chapter_id
+        )
+    else:
+        found = ContactsVersion.objects.filter(partnership_id=draft.partnership_id)
+    latest = found.order_by("-number").first()
+    return latest.number if latest else None
+
+
+def can_publish_partnership(user, draft) -> str:
+    """Why `user` may not publish `draft` ("" when they may)."""
+    if not roles.may_publish_partnership(user, draft.partnership_id):
+        if draft.partnership_id is None:
+            return "Only a regional publisher can publish the national contacts."
+        return f"Only a publisher of {whose(draft.partnership_id)[:-10]} can publish it."
+    return four_eyes(user, draft)
+
+
+def publish(*, by, approved: str, draft: PartnershipDraft):
+    """Publish the draft as its partnership's next version; returns [the version]."""
+    try:
+        with transaction.atomic():
+            prepared = _check_partnership(by, draft, approved)
+            version = _execute_partnership(by, prepared)
+            _record(
+                AuditEntry.Action.PUBLISH,
+                by=by,
+                what=f"{prepared.draft}, version {version.number}",
+                fingerprint=approved,
+            )
+    except IntegrityError as error:
+        raise PublishingError(
+            "Nothing was published: another change got there first (a version number was "
+            f"taken meanwhile). Reload the page and try again. ({error})"
+        ) from None
+    return [version]
+
+
+def _check_partnership(by, draft, approved):
+    draft = (
+        PartnershipDraft.objects.select_for_update(of=("self",))
+        .select_related("partnership", "chapter")
+        .get(pk=draft.pk)
+    )
+    reason = can_publish_partnership(by, draft)
+    if reason:
+        raise PublishingError(f"Nothing was published. {reason}")
+    if draft.is_published:
+        raise PublishingError(f"The draft '{draft}' has already been published.")
+    if draft.partnership_id:
+        # Partnership first, so two publishers of one partnership take turns.
+        Partnership.objects.select_for_update().get(pk=draft.partnership_id)
+    prepared = prepare(draft)
+    latest = prepared.previous.number if prepared.previous else None
+    if latest != draft.based_on:
+        raise PublishingError(
+            "Nothing was published: "
+            + (
+                f"version {latest} was published while this draft was being prepared, "
+                f"and the draft is based on version {draft.based_on or 'none'}. "
+                if latest
+                else ""
+            )
+            + "Start a new draft from what is published now.",
+            moved_on=[draft],
+        )
+    if fingerprint([prepared]) != approved:
+        raise PublishingError(
+            "Nothing was published: the draft changed after you opened the review (its "
+            "text or its details). Review what it holds now, below, and publish again if it "
+            "is right.",
+            codes=["changed_since_review"],
+        )
+    if prepared.problems:
+        raise PublishingError(
+            "Nothing was published: fix these problems in the draft first.",
+            problems=prepared.messages(),
+            codes=[problem.code for problem in prepared.problems],
+        )
+    return prepared
+
+
+def _execute_partnership(by, prepared):
+    draft, record, now = prepared.draft, prepared.record, timezone.now()
+    if draft.kind == PartnershipDraft.Kind.LOCAL:
+        version = LocalInformation.objects.create(
+            partnership=draft.partnership,
+            chapter=draft.chapter,
+            number=prepared.number,
+            effective_date=record.effective_date,
+            summary=record.summary,
+            section=record.section,
+            source=record.body,
+            source_hash=prepared.source_hash,
+            html=prepared.rendered.html,
+            text=prepared.rendered.text,
+            published_at=now,
+            published_by=by,
+        )
+        published = {"published_local": version}
+        _announce_local_after_commit(draft.partnership, version)
+    else:
+        version = ContactsVersion.objects.create(
+            partnership=draft.partnership,
+            number=prepared.number,
+            name=record.name,
+            area=record.area,
+            contacts=record.contacts_text,
+            summary=record.summary,
+            source_hash=record.source_hash,
+            published_at=now,
+            published_by=by,
+        )
+        if draft.partnership_id:
+            Partnership.objects.filter(pk=draft.partnership_id).update(
+                name=record.name, area=record.area
+            )
+        _sync_contacts(draft.partnership, record.contacts)
+        published = {"published_contacts": version}
+    PartnershipDraft.objects.filter(pk=draft.pk).update(
+        status=PartnershipDraft.Status.PUBLISHED, published_at=now, published_by=by, **published
+    )
+    bump_on_commit()
+    return version
+
+
+def _announce_local_after_commit(partnership, version):
+    def announce():
+        for receiver, result in local_information_published.send_robust(
+            sender=LocalInformation, partnership=partnership, versions=[version]
+        ):
+            if isinstance(result, Exception):
+                logger.error(
+                    "local information %s: %r failed", version.pk, receiver, exc_info=result
+                )
+
+    transaction.on_commit(announce, robust=True)
