@@ -97,9 +97,9 @@ def measure(manual_dir: Path, rounds: int, load: bool = True) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from procedures import selectors
     from manual.content import read_manual
     from manual.loading import load_manual
+    from procedures import selectors
     from procedures.models import ChapterVersion, Section
     from search.engine import search
     from search.models import SearchDocument

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import Feedback
+from partnerships import selectors
 from partnerships.models import Contact
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,8 @@ def business_unit_email(partnership) -> str:
     if partnership is None:
         return ""
     unit = (
-        Contact.objects.filter(partnership=partnership, kind=Contact.Kind.BUSINESS_UNIT)
+        selectors.in_force(partnership)
+        .filter(kind=Contact.Kind.BUSINESS_UNIT)
         .exclude(email="")
         .order_by("order", "pk")
         .first()

@@ -8,6 +8,8 @@ a version that says `withdrawn: true`).
 from django.utils import timezone
 
 from procedures.content.errors import ContentError
+from procedures.versioning import rules
+from procedures.versioning.storing import store_next
 
 from .models import Entry, EntryVersion
 from .vocabulary import FILE
@@ -43,19 +45,15 @@ def load_glossary(records, errors):
         for version in record.versions:
             known = stored.get((entry.pk, version.number))
             if known is None:
-                EntryVersion.objects.create(
-                    entry=entry, number=version.number, published_at=now, **version.stored_fields()
+                store_next(
+                    EntryVersion,
+                    scope={"entry": entry},
+                    values={**version.stored_fields(), "published_at": now, "source_file": FILE},
                 )
                 added.append((record.slug, version.number))
             elif known != version.source_hash:
+                problem = rules.stored_version_changed(version.number)
                 errors.append(
-                    ContentError(
-                        FILE,
-                        version.line,
-                        f"version {version.number} of '{record.slug}' is already stored with "
-                        "different words; stored versions never change: put the change in "
-                        f"version {version.number + 1}",
-                        "stored_version_changed",
-                    )
+                    ContentError(FILE, version.line, f"'{record.slug}': {problem}", problem.code)
                 )
     return added

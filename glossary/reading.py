@@ -11,9 +11,10 @@ import yaml
 from procedures.content.errors import ContentError
 from procedures.content.source_text import decode, load_yaml, yaml_line, yaml_problem
 from procedures.cross_links import SLUG
-from procedures.records import as_date
 from procedures.rendering import render_markdown
 from procedures.text import phrase_key, words
+from procedures.versioning import rules
+from procedures.versioning.fields import as_date
 
 from .records import ENTRY_FIELDS, VERSION_FIELDS, TermRecord, TermVersion
 from .vocabulary import FILE, search_words
@@ -219,28 +220,17 @@ def _render(definition, line, slug, chapters, errors):
 
 
 def _check_numbers(slug, versions, nodes, errors):
+    """Versions are listed 1, 2, 3 ... in order (the kit's numbering rule)."""
     for index, (raw, node) in enumerate(zip(versions, nodes, strict=True), start=1):
         number = raw.get("version") if isinstance(raw, dict) else None
         if isinstance(number, int) and not isinstance(number, bool) and number != index:
-            _fail(
-                errors,
-                node.start_mark.line + 1,
-                f"versions of '{slug}' should run 1, 2, 3 ... in order; this one says "
-                f"{number} where {index} belongs",
-                "version_gap",
-            )
+            problem = rules.numbering(list(range(1, index)) + [number], what=f"'{slug}'")
+            _fail(errors, node.start_mark.line + 1, str(problem), problem.code)
 
 
 def _check_dates(slug, versions, errors):
-    for earlier, later in zip(versions, versions[1:], strict=False):
-        if later.effective_date < earlier.effective_date:
-            _fail(
-                errors,
-                later.line,
-                f"version {later.number} of '{slug}' takes effect before the version before "
-                "it; a later version has the same or a later 'effective' date",
-                "date_backwards",
-            )
+    for later, problem in rules.dates_in_order(versions):
+        _fail(errors, later.line, f"'{slug}': {problem}", problem.code)
 
 
 def _check_unique(records, errors):

@@ -49,6 +49,8 @@ class TermVersion:
 
     def stored_fields(self):
         return {
+            "number": self.number,
+            "change": "withdrawn" if self.withdrawn else ("new" if self.number == 1 else "updated"),
             "effective_date": self.effective_date,
             "summary": self.summary,
             "term": self.term,
@@ -57,7 +59,6 @@ class TermVersion:
             "html": self.html,
             "text": self.text,
             "synonyms": list(self.synonyms),
-            "withdrawn": self.withdrawn,
             "source_hash": self.source_hash,
         }
 

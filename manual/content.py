@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 
 from glossary.reading import read_glossary
+from partnerships.models import Contact
 from partnerships.reading import FOLDER as PARTNERSHIP_FOLDER
 from partnerships.reading import read_partnership_content
 from procedures import content
@@ -68,8 +69,9 @@ def read_manual(
 
 
 def _check_routes(chapters, national, errors):
-    """A chapter's routes name national contacts that exist."""
-    national_slugs = {contact.slug for contact in national}
+    """A chapter's routes name national contacts that exist, or kinds of partnership
+    contact (each partnership's own LADO, Prevent team...)."""
+    national_slugs = {contact.slug for contact in national} | set(Contact.Kind.values)
     for version in chapters.versions:
         for route in version.routes:
             if route not in national_slugs:
@@ -77,8 +79,9 @@ def _check_routes(chapters, national, errors):
                     ContentError(
                         version.path,
                         version.line_of("routes"),
-                        f"route '{route}' is not a contact in national-contacts.yaml; name "
-                        "national contacts by their slug",
+                        f"route '{route}' is not a contact in national-contacts.yaml nor a "
+                        "kind of partnership contact; name national contacts by their slug "
+                        "and a partnership's by kind (lado, prevent...)",
                         "unknown_route",
                     )
                 )

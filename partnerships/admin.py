@@ -18,10 +18,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from partnerships import publishing as partnership_publishing
-from partnerships import roles
+from partnerships import roles, selectors
 from partnerships.drafts import LOCAL, latest_local, prepare
 from partnerships.models import (
-    Contact,
     ContactsVersion,
     LocalInformation,
     Partnership,
@@ -89,11 +88,14 @@ class PartnershipDraftForm(forms.ModelForm):
             "body",
             "summary",
             "effective_date",
+            "review_date",
+            "no_review_reason",
         ]
         widgets = {
             "kind": forms.HiddenInput,
             "body": DeskEditor,
             "summary": forms.Textarea(attrs={"rows": 3}),
+            "no_review_reason": forms.Textarea(attrs={"rows": 2}),
         }
 
     user = None  # set by the admin
@@ -131,8 +133,12 @@ class PartnershipDraftForm(forms.ModelForm):
             body=data.get("body", ""),
             summary=data.get("summary", ""),
             effective_date=data.get("effective_date"),
+            review_date=data.get("review_date"),
+            no_review_reason=data.get("no_review_reason", ""),
         )
         for problem in prepare(draft).problems:
+            if problem.code == "missing_review_date":
+                continue  # blocks publishing (the review lists it), not saving
             if problem.field in self.fields and problem.field != "body":
                 self.add_error(problem.field, ValidationError(problem.sentence, code=problem.code))
         return data
@@ -186,8 +192,9 @@ class PartnershipDraftAdmin(NotFoundByAddress, admin.ModelAdmin):
         kind = obj.kind if obj else request.GET.get("kind", LOCAL)
         if kind == LOCAL:
             return ["kind", "partnership", "chapter", "section", "body", "summary",
-                    "effective_date"]  # fmt: skip
-        return ["kind", "partnership", "name", "area", "body", "summary"]
+                    "effective_date", "review_date", "no_review_reason"]  # fmt: skip
+        return ["kind", "partnership", "name", "area", "body", "summary", "effective_date",
+                "review_date", "no_review_reason"]  # fmt: skip
 
     def get_readonly_fields(self, request, obj=None):
         return ["partnership", "chapter"] if obj is not None else []
@@ -216,10 +223,10 @@ class PartnershipDraftAdmin(NotFoundByAddress, admin.ModelAdmin):
             initial.update(
                 name=partnership.name,
                 area=partnership.area,
-                body=contacts_text(Contact.objects.filter(partnership=partnership)),
+                body=contacts_text(selectors.newest_contacts(partnership)),
             )
         elif get.get("national") and request.user.has_perm(roles.REGIONAL_PUBLISH):
-            initial["body"] = contacts_text(Contact.objects.filter(partnership=None), national=True)
+            initial["body"] = contacts_text(selectors.newest_contacts(None), national=True)
         return initial
 
     def save_model(self, request, obj, form, change):

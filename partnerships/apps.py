@@ -11,7 +11,11 @@ class PartnershipsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from partnerships import signals  # noqa: F401 (connects the page cache's invalidation)
+        from partnerships import selectors, signals  # noqa: F401 (signals: the page cache)
+        from procedures import routes
+
+        # A chapter's routes name contacts: the core asks these names of them.
+        routes.install(selectors.route_names, selectors.route_choices)
 
         # After the auth app's handler, so this app's permissions exist when it runs.
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="partnership-groups")

@@ -1,11 +1,12 @@
 """What publishing a partnership draft would store now: its record, rendered text, problems
 and what it is compared with. The admin form, the preview, the review and
 `procedures.publishing.publish` all ask `prepare`, so what a publisher reviews is what gets
-published, checked by the same rules (`procedures.rules.check_local`, and the contacts rules
-of the content reader)."""
+published, checked by the same rules (the versioning kit's, `partnerships.rules.check_local`,
+and the contacts rules of the content reader)."""
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import yaml
 
@@ -14,11 +15,13 @@ from procedures.content.source_text import load_yaml, yaml_line, yaml_problem
 from procedures.models import Section
 from procedures.problems import Problem
 from procedures.rendering import Rendered
-from procedures.rules import check_local, missing_summary
+from procedures.versioning import rules
 
+from . import selectors
 from .models import ContactsVersion, LocalInformation, Partnership, PartnershipDraft
-from .reading import _read_contacts, local_hash
-from .records import LocalRecord, contacts_text, details_hash
+from .reading import _read_contacts
+from .records import LocalRecord, contacts_text, details_hash, local_hash
+from .rules import check_local
 
 LOCAL = PartnershipDraft.Kind.LOCAL
 
@@ -33,6 +36,8 @@ class Details:
     contacts: tuple = ()
     summary: str = ""
     effective_date: datetime.date | None = None
+    review_date: datetime.date | None = None
+    no_review_reason: str = ""
 
     @property
     def source_hash(self):
@@ -64,6 +69,8 @@ class PreparedPartnership:
             self.source_hash,
             f"{self.draft.kind}:{self.draft.partnership_id}:{self.draft.chapter_id}",
             self.record.summary,
+            self.record.effective_date.isoformat(),
+            f"{self.record.review_date or ''}:{self.record.no_review_reason}",
         )
 
     def messages(self):
@@ -79,6 +86,7 @@ class PreparedPartnership:
             effective_date=record.effective_date,
             summary=record.summary,
             section=record.section,
+            review_date=record.review_date,
             source=record.body,
             html=self.rendered.html,
             text=self.rendered.text,
@@ -94,14 +102,14 @@ def whose(partnership_id):
 
 def latest_local(partnership_id, chapter_id):
     return (
-        LocalInformation.objects.filter(partnership_id=partnership_id, chapter_id=chapter_id)
-        .order_by("-number")
+        LocalInformation.objects.of(partnership_id=partnership_id, chapter_id=chapter_id)
+        .newest()
         .first()
     )
 
 
 def latest_contacts(partnership_id):
-    return ContactsVersion.objects.filter(partnership_id=partnership_id).order_by("-number").first()
+    return ContactsVersion.objects.of(partnership_id=partnership_id).newest().first()
 
 
 def chapter_anchors(chapter):
@@ -131,8 +139,16 @@ def _prepare_local(draft):
         summary=draft.summary.strip(),
         body=draft.body.strip("\n").replace("\r\n", "\n") + "\n",
         section=draft.section.strip(),
+        review_date=draft.review_date,
+        no_review_reason=draft.no_review_reason.strip(),
     )
-    rendered, problems = check_local(record, anchors=chapter_anchors(chapter), previous=previous)
+    rendered, problems = check_local(
+        record,
+        anchors=chapter_anchors(chapter),
+        previous=previous,
+        contacts=selectors.contacts(draft.partnership) if draft.partnership_id else (),
+    )
+    problems += rules.review_date(record.review_date, record.no_review_reason, today=manual.today())
     if draft.partnership_id is None:
         problems.insert(0, Problem("no_partnership", "choose the partnership", field="partnership"))
     return PreparedPartnership(draft, previous, record, rendered, problems)
@@ -173,13 +189,21 @@ def _prepare_contacts(draft):
                 problems.append(
                     Problem("missing_field", f"the partnership's {key} is empty", field=key)
                 )
-    problems.extend(missing_summary(draft.summary))
     # Kept as the files write it, so a published version and its export read back alike.
     canonical = contacts_text(contacts, national=national) if not problems else text
+    problems.extend(rules.missing_summary(draft.summary))
+    problems.extend(
+        rules.review_date(draft.review_date, draft.no_review_reason, today=manual.today())
+    )
     record = Details(
         name=name, area=area, contacts_text=canonical, contacts=contacts,
-        summary=draft.summary.strip(),
+        summary=draft.summary.strip(), effective_date=draft.effective_date or manual.today(),
+        review_date=draft.review_date, no_review_reason=draft.no_review_reason.strip(),
     )  # fmt: skip
+    if previous is not None:
+        later = SimpleNamespace(number=previous.number + 1, effective_date=record.effective_date)
+        if (problem := rules.follows(previous, later)) is not None:
+            problems.append(problem)
     if previous is not None and previous.source_hash == record.source_hash:
         problems.append(
             Problem("nothing_changed", "nothing differs from the published contacts", field="body")

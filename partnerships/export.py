@@ -4,22 +4,24 @@ national-contacts.yaml, and each partnership's partnership.yaml and local inform
 from pathlib import Path
 
 from procedures.export import quote, slug, write
+from procedures.versioning.fields import write_front_matter
 
-from .models import Contact, LocalInformation, Partnership
-from .records import contacts_text
+from .models import LocalInformation, Partnership
+from .records import LOCAL_FIELDS, LocalRecord, contacts_text
+from .selectors import newest_contacts
 
 
 def export_partnerships(root: Path) -> list[Path]:
     """national-contacts.yaml, and each partnership's partnership.yaml and every version of
     its local information, as content/README.md describes them."""
     written = []
-    national = Contact.objects.filter(partnership=None)
+    national = newest_contacts(None)
     if national.exists():
         text = contacts_text(national, national=True)
         written.append(write(root / "national-contacts.yaml", _contacts_file(text)))
     for partnership in Partnership.objects.order_by("slug"):
         folder = root / "partnerships" / partnership.slug
-        text = contacts_text(Contact.objects.filter(partnership=partnership))
+        text = contacts_text(newest_contacts(partnership))
         head = f"name: {quote(partnership.name)}\narea: {quote(partnership.area)}\n"
         written.append(write(folder / "partnership.yaml", head + _contacts_file(text)))
     local = LocalInformation.objects.select_related("partnership", "chapter").order_by(
@@ -40,13 +42,8 @@ def _contacts_file(text: str) -> str:
 
 
 def local_file(version) -> str:
-    lines = [
-        "---",
-        f"version: {version.number}",
-        f"effective: {version.effective_date.isoformat()}",
-        f"summary: {quote(version.summary)}",
-    ]
-    if version.section:
-        lines.append(f"section: {slug(version.section)}")
+    """A version of local information as its file, every field of the record's table."""
+    record = LocalRecord.from_version(version)
+    front = write_front_matter(record, LOCAL_FIELDS, quote=quote, slug=slug, slug_keys=("section",))
     body = version.source.strip("\n")
-    return "\n".join([*lines, "---"]) + "\n\n" + (body + "\n" if body else "")
+    return "\n".join(["---", *front, "---"]) + "\n\n" + (body + "\n" if body else "")

@@ -1,18 +1,19 @@
 """Store partnership content in the chapter loader's transaction.
 
-Partnerships and contacts follow their files (a contact taken out of a file is removed).
-Local information is versioned like chapters: a stored version never changes, and loading the
-same files twice changes nothing.
+Contacts and local information are versioned like chapters (`partnerships.versions`): a
+stored version never changes, and loading the same files twice changes nothing. A
+partnership's contacts file holds its contacts as they are: when it differs from the newest
+version, the file's contacts become the next version, in force from the day it is loaded.
 """
-
-from django.utils import timezone
 
 from procedures.content import ContentError
 from procedures.models import ChapterSlug
+from procedures.versioning import rules
 
-from .models import Contact, ContactsVersion, LocalInformation, Partnership
-from .reading import NATIONAL_FILE, local_hash
-from .records import contacts_text, details_hash
+from .models import ContactsVersion, LocalInformation, Partnership
+from .reading import NATIONAL_FILE
+from .records import contacts_text, details_hash, local_hash
+from .versions import store_contacts, store_local
 
 
 def load_partnership_content(manual, errors):
@@ -25,10 +26,8 @@ def load_partnership_content(manual, errors):
             defaults={"name": record.name, "area": record.area, "source_file": record.path},
         )
         partnerships[record.slug] = partnership
-        _sync_contacts(partnership, record.contacts)
         _keep_version(partnership, record.name, record.area, record.contacts, record.path)
     if manual.national_contacts:  # a tree without the file leaves them alone
-        _sync_contacts(None, manual.national_contacts)
         _keep_version(None, "", "", manual.national_contacts, NATIONAL_FILE)
     added = []
     for record in manual.local_information:
@@ -47,64 +46,26 @@ def load_partnership_content(manual, errors):
         ).first()
         if stored is not None:
             if stored.source_hash != digest:
-                errors.append(
-                    ContentError(
-                        record.path,
-                        1,
-                        f"version {record.number} of this local information is already stored "
-                        "with different text; stored versions never change: put the change in "
-                        f"v{record.number + 1}.md",
-                        "stored_version_changed",
-                    )
-                )
+                problem = rules.stored_version_changed(record.number)
+                errors.append(ContentError(record.path, 1, str(problem), problem.code))
             continue
-        LocalInformation.objects.create(
-            partnership=partnership,
-            chapter=alias.chapter,
-            number=record.number,
-            effective_date=record.effective_date,
-            summary=record.summary,
-            section=record.section,
-            source=record.body,
-            source_hash=digest,
-            source_file=record.path,
-            html=record.rendered.html,
-            text=record.rendered.text,
-        )
+        store_local(partnership=partnership, chapter=alias.chapter, record=record)
         added.append((record.partnership, record.chapter, record.number))
     return added
 
 
 def _keep_version(partnership, name, area, contacts, path):
-    """A contacts version for the files' details when they differ from the latest one (the
+    """The file's contacts as the next version when they differ from the newest one (the
     first load, or a changed file), so the history holds every state practitioners saw."""
-    text = contacts_text(contacts, national=partnership is None)
-    digest = details_hash(name, area, text)
-    latest = ContactsVersion.objects.filter(partnership=partnership).order_by("-number").first()
+    digest = details_hash(name, area, contacts_text(contacts, national=partnership is None))
+    latest = ContactsVersion.objects.of(partnership=partnership).newest().first()
     if latest is not None and latest.source_hash == digest:
         return
-    ContactsVersion.objects.create(
+    store_contacts(
         partnership=partnership,
-        number=(latest.number if latest else 0) + 1,
         name=name,
         area=area,
-        contacts=text,
+        contacts=contacts,
         summary=f"Read from {path}.",
-        source_hash=digest,
-        published_at=timezone.now(),
+        source_file=path,
     )
-
-
-def _sync_contacts(partnership, records):
-    existing = {c.slug: c for c in Contact.objects.filter(partnership=partnership)}
-    for record in records:
-        fields = record.stored_fields()
-        contact = existing.pop(record.slug, None)
-        if contact is None:
-            Contact.objects.create(partnership=partnership, slug=record.slug, **fields)
-        elif any(getattr(contact, name) != value for name, value in fields.items()):
-            for name, value in fields.items():
-                setattr(contact, name, value)
-            contact.save()
-    for gone in existing.values():
-        gone.delete()

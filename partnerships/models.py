@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from markdownx.models import MarkdownxField
 
 from procedures.models import Chapter
+from procedures.versioning.models import DraftBase, Version, version_constraints
 
 
 class Partnership(models.Model):
@@ -36,6 +36,10 @@ class Contact(models.Model):
     partnership = models.ForeignKey(
         Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
     )
+    # The version of the partnership's (or the national) contacts that holds this one.
+    version = models.ForeignKey(
+        "ContactsVersion", on_delete=models.CASCADE, related_name="contact_rows"
+    )
     slug = models.SlugField(max_length=80)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     name = models.CharField(max_length=200)
@@ -49,16 +53,7 @@ class Contact(models.Model):
     class Meta:
         ordering = ["order", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "slug"],
-                condition=Q(partnership__isnull=False),
-                name="unique_partnership_contact",
-            ),
-            models.UniqueConstraint(
-                fields=["slug"],
-                condition=Q(partnership__isnull=True),
-                name="unique_national_contact",
-            ),
+            models.UniqueConstraint(fields=["version", "slug"], name="one_contact_per_slug"),
         ]
 
     def __str__(self):
@@ -71,37 +66,23 @@ class Contact(models.Model):
         return digits
 
 
-class LocalInformation(models.Model):
-    """One version of a partnership's local text in a chapter. Like chapter versions, each is
-    kept; the current one on a day is the latest whose effective date has come."""
+class LocalInformation(Version):
+    """One version of a partnership's local text in a chapter, versioned like a chapter."""
+
+    scope = ("partnership", "chapter")
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="local_information"
     )
     chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="local_information")
-    number = models.PositiveIntegerField()
-    effective_date = models.DateField()
-    summary = models.TextField()
     section = models.CharField(max_length=120, blank=True)  # anchor; "" for the chapter's end
     source = models.TextField()
-    source_hash = models.CharField(max_length=64)
-    source_file = models.CharField(max_length=500, blank=True)
     html = models.TextField()
     text = models.TextField(blank=True)  # plain text, for search
-    # Empty for versions loaded from content files.
-    published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
     class Meta:
         ordering = ["partnership", "chapter", "number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "chapter", "number"], name="unique_local_version"
-            ),
-            models.CheckConstraint(condition=Q(number__gte=1), name="local_version_positive"),
-        ]
+        constraints = version_constraints("local_information", ("partnership", "chapter"))
 
     def __str__(self):
         return f"{self.partnership} in {self.chapter.slug}, version {self.number}"
@@ -125,58 +106,40 @@ class PartnershipEditor(models.Model):
         return f"{self.user} edits {self.partnership}"
 
 
-class ContactsVersion(models.Model):
-    """One published state of a partnership's details (name, area, contacts) or, with no
-    partnership, of the national contacts. Kept for ever, so a change is reviewed, diffable
-    and on record; the Contact rows are the current one, which pages read."""
+class ContactsVersion(Version):
+    """One version of a partnership's details (name, area, contacts) or, with no
+    partnership, of the national contacts, versioned like a chapter. Its Contact rows are the
+    contacts it holds; pages read those of the version in force on the day."""
+
+    scope = ("partnership",)
 
     partnership = models.ForeignKey(
         Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="versions"
     )
-    number = models.PositiveIntegerField()
     name = models.CharField(max_length=200, blank=True)
     area = models.CharField(max_length=200, blank=True)
     contacts = models.TextField()  # the contacts as YAML, as partnership.yaml writes them
-    summary = models.TextField()
-    source_hash = models.CharField(max_length=64)
-    published_at = models.DateTimeField()
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
     class Meta:
         ordering = ["partnership", "-number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "number"],
-                condition=Q(partnership__isnull=False),
-                name="unique_contacts_version",
-            ),
-            models.UniqueConstraint(
-                fields=["number"],
-                condition=Q(partnership__isnull=True),
-                name="unique_national_contacts_version",
-            ),
-        ]
+        constraints = version_constraints(
+            "contacts_version", ("partnership",), optional=("partnership",)
+        )
 
     def __str__(self):
         whose = self.partnership.name if self.partnership_id else "National contacts"
         return f"{whose}: contacts version {self.number}"
 
 
-class PartnershipDraft(models.Model):
+class PartnershipDraft(DraftBase):
     """The next version of a partnership's local information in a chapter, or of its details
-    and contacts (or of the national contacts), being prepared in the admin. Only
-    `procedures.publishing.publish` turns it into a version, by the same check, four-eyes,
+    and contacts (or of the national contacts), being prepared in the admin. Only its publish
+    action (`partnerships.publishing`) turns it into a version, by the same check, four-eyes,
     approval and audit as a chapter draft."""
 
     class Kind(models.TextChoices):
         LOCAL = "local", "Local information"
         CONTACTS = "contacts", "Details and contacts"
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LOCAL)
     partnership = models.ForeignKey(
@@ -209,38 +172,14 @@ class PartnershipDraft(models.Model):
     )
     name = models.CharField("partnership name", max_length=200, blank=True)
     area = models.CharField(max_length=200, blank=True)
-    summary = models.TextField(
-        "amendment summary",
-        blank=True,
-        help_text="What changed, in plain words a practitioner can act on.",
-    )
-    effective_date = models.DateField(
-        null=True,
-        blank=True,
-        help_text="Local information: when it takes effect (a future date schedules it). "
-        "Leave empty for the publishing day.",
-    )
-    based_on = models.PositiveIntegerField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     published_local = models.OneToOneField(
         LocalInformation, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
     )
     published_contacts = models.OneToOneField(
         ContactsVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
     )
-    published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["-updated_at", "-id"]
+    class Meta(DraftBase.Meta):
         permissions = [
             ("publish_partnershipdraft", "Can approve and publish their partnership's drafts")
         ]
@@ -251,7 +190,3 @@ class PartnershipDraft(models.Model):
             where = self.chapter.slug if self.chapter_id else "?"
             return f"{whose}: local information in {where}"
         return f"{whose}: details and contacts"
-
-    @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED

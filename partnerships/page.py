@@ -35,7 +35,7 @@ def chapter_context(request, version, html, *, on):
             else []
         ),
         "urgent_contacts": selectors.urgent_contacts(partnership),
-        "routes": selectors.routes(list(getattr(version, "routes", None) or [])),
+        "routes": selectors.routes(list(getattr(version, "routes", None) or []), partnership),
     }
 
 

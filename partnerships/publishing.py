@@ -9,21 +9,21 @@ draft only for their own partnership, and a partnership publisher publish only t
 partnership's drafts, whatever the request says.
 """
 
+import dataclasses
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from partnerships import roles
-from procedures.caching import bump_on_commit
 from procedures.drafts import fingerprint
 from procedures.models import AuditEntry
-from procedures.publishing import PublishingError, _record, four_eyes
+from procedures.versioning.actions import PublishAction, PublishingError, four_eyes, record
 
-from .drafts import LOCAL, prepare, whose
-from .loading import _sync_contacts
-from .models import ContactsVersion, LocalInformation, Partnership, PartnershipDraft
+from .drafts import LOCAL, latest_contacts, latest_local, prepare, whose
+from .models import LocalInformation, Partnership, PartnershipDraft
 from .signals import local_information_published
+from .versions import store_contacts, store_local
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def discard(*, by, draft: PartnershipDraft) -> None:
         check_may_edit(by, draft.partnership_id)
         if draft.is_published:
             raise PublishingError("A published draft is history: it cannot be discarded.")
-        _record(
+        record(
             AuditEntry.Action.DISCARD,
             by=by,
             what=str(draft),
@@ -88,12 +88,9 @@ def approval_fingerprint(draft) -> str:
 
 def _latest_number(draft):
     if draft.kind == LOCAL:
-        found = LocalInformation.objects.filter(
-            partnership_id=draft.partnership_id, chapter_id=draft.chapter_id
-        )
+        latest = latest_local(draft.partnership_id, draft.chapter_id)
     else:
-        found = ContactsVersion.objects.filter(partnership_id=draft.partnership_id)
-    latest = found.order_by("-number").first()
+        latest = latest_contacts(draft.partnership_id)
     return latest.number if latest else None
 
 
@@ -108,110 +105,89 @@ def can_publish_partnership(user, draft) -> str:
 
 def publish(*, by, approved: str, draft: PartnershipDraft):
     """Publish the draft as its partnership's next version; returns [the version]."""
-    try:
-        with transaction.atomic():
-            prepared = _check_partnership(by, draft, approved)
-            version = _execute_partnership(by, prepared)
-            _record(
-                AuditEntry.Action.PUBLISH,
-                by=by,
-                what=f"{prepared.draft}, version {version.number}",
-                fingerprint=approved,
-            )
-    except IntegrityError as error:
-        raise PublishingError(
-            "Nothing was published: another change got there first (a version number was "
-            f"taken meanwhile). Reload the page and try again. ({error})"
-        ) from None
-    return [version]
+    return PublishPartnershipDraft(by=by, approved=approved, draft=draft).execute()
 
 
-def _check_partnership(by, draft, approved):
-    draft = (
-        PartnershipDraft.objects.select_for_update(of=("self",))
-        .select_related("partnership", "chapter")
-        .get(pk=draft.pk)
-    )
-    reason = can_publish_partnership(by, draft)
-    if reason:
-        raise PublishingError(f"Nothing was published. {reason}")
-    if draft.is_published:
-        raise PublishingError(f"The draft '{draft}' has already been published.")
-    if draft.partnership_id:
-        # Partnership first, so two publishers of one partnership take turns.
-        Partnership.objects.select_for_update().get(pk=draft.partnership_id)
-    prepared = prepare(draft)
-    latest = prepared.previous.number if prepared.previous else None
-    if latest != draft.based_on:
-        raise PublishingError(
-            "Nothing was published: "
-            + (
-                f"version {latest} was published while this draft was being prepared, "
-                f"and the draft is based on version {draft.based_on or 'none'}. "
-                if latest
-                else ""
-            )
-            + "Start a new draft from what is published now.",
-            moved_on=[draft],
-        )
-    if fingerprint([prepared]) != approved:
-        raise PublishingError(
-            "Nothing was published: the draft changed after you opened the review (its "
-            "text or its details). Review what it holds now, below, and publish again if it "
-            "is right.",
-            codes=["changed_since_review"],
-        )
-    if prepared.problems:
-        raise PublishingError(
-            "Nothing was published: fix these problems in the draft first.",
-            problems=prepared.messages(),
-            codes=[problem.code for problem in prepared.problems],
-        )
-    return prepared
+class PublishPartnershipDraft(PublishAction):
+    """A partnership's local information, or its details and contacts (or the national
+    contacts), by the chapter publisher's steps."""
 
+    taken_meanwhile = "a version number was taken meanwhile"
 
-def _execute_partnership(by, prepared):
-    draft, record, now = prepared.draft, prepared.record, timezone.now()
-    if draft.kind == PartnershipDraft.Kind.LOCAL:
-        version = LocalInformation.objects.create(
-            partnership=draft.partnership,
-            chapter=draft.chapter,
-            number=prepared.number,
-            effective_date=record.effective_date,
-            summary=record.summary,
-            section=record.section,
-            source=record.body,
-            source_hash=prepared.source_hash,
-            html=prepared.rendered.html,
-            text=prepared.rendered.text,
-            published_at=now,
-            published_by=by,
+    def __init__(self, *, by, approved, draft):
+        super().__init__(by=by, approved=approved)
+        self.draft = draft
+
+    def check(self):
+        draft = self.draft = (
+            PartnershipDraft.objects.select_for_update(of=("self",))
+            .select_related("partnership", "chapter")
+            .get(pk=self.draft.pk)
         )
-        published = {"published_local": version}
-        _announce_local_after_commit(draft.partnership, version)
-    else:
-        version = ContactsVersion.objects.create(
-            partnership=draft.partnership,
-            number=prepared.number,
-            name=record.name,
-            area=record.area,
-            contacts=record.contacts_text,
-            summary=record.summary,
-            source_hash=record.source_hash,
-            published_at=now,
-            published_by=by,
-        )
+        reason = can_publish_partnership(self.by, draft)
+        if reason:
+            self.refuse(reason)
+        if draft.is_published:
+            raise PublishingError(f"The draft '{draft}' has already been published.")
         if draft.partnership_id:
-            Partnership.objects.filter(pk=draft.partnership_id).update(
-                name=record.name, area=record.area
+            # Partnership first, so two publishers of one partnership take turns.
+            Partnership.objects.select_for_update().get(pk=draft.partnership_id)
+        self.prepared = prepare(draft)
+        latest = self.prepared.previous.number if self.prepared.previous else None
+        if latest != draft.based_on:
+            raise PublishingError(
+                "Nothing was published: "
+                + (
+                    f"version {latest} was published while this draft was being prepared, "
+                    f"and the draft is based on version {draft.based_on or 'none'}. "
+                    if latest
+                    else ""
+                )
+                + "Start a new draft from what is published now.",
+                moved_on=[draft],
             )
-        _sync_contacts(draft.partnership, record.contacts)
-        published = {"published_contacts": version}
-    PartnershipDraft.objects.filter(pk=draft.pk).update(
-        status=PartnershipDraft.Status.PUBLISHED, published_at=now, published_by=by, **published
-    )
-    bump_on_commit()
-    return version
+        self.check_approved(fingerprint([self.prepared]))
+        self.check_problems([self.prepared])
+
+    def _publish(self):
+        draft, record, now = self.draft, self.prepared.record, timezone.now()
+        if draft.kind == PartnershipDraft.Kind.LOCAL:
+            record = dataclasses.replace(record, rendered=self.prepared.rendered)
+            version = store_local(
+                partnership=draft.partnership,
+                chapter=draft.chapter,
+                record=record,
+                published_by=self.by,
+                published_at=now,
+            )
+            published = {"published_local": version}
+            _announce_local_after_commit(draft.partnership, version)
+        else:
+            version = store_contacts(
+                partnership=draft.partnership,
+                name=record.name,
+                area=record.area,
+                contacts=record.contacts,
+                summary=record.summary,
+                effective_date=record.effective_date,
+                review_date=record.review_date,
+                no_review_reason=record.no_review_reason,
+                published_by=self.by,
+                published_at=now,
+            )
+            if draft.partnership_id:
+                Partnership.objects.filter(pk=draft.partnership_id).update(
+                    name=record.name, area=record.area
+                )
+            published = {"published_contacts": version}
+        PartnershipDraft.objects.filter(pk=draft.pk).update(
+            status=PartnershipDraft.Status.PUBLISHED, published_at=now, published_by=self.by,
+            **published,
+        )  # fmt: skip
+        return [version]
+
+    def describe(self, versions):
+        return f"{self.draft}, version {versions[0].number}"
 
 
 def _announce_local_after_commit(partnership, version):

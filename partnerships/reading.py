@@ -6,7 +6,6 @@ added to `errors`. The format is documented in content/README.md.
 """
 
 import dataclasses
-import datetime
 import re
 
 import yaml
@@ -18,12 +17,12 @@ from procedures.content.source_text import (
     decode,
     key_line,
     load_yaml,
-    split_front_matter,
+    read_front_matter_file,
     yaml_line,
     yaml_problem,
 )
-from procedures.rendering import source_hash
-from procedures.rules import check_local
+from procedures.versioning import rules
+from procedures.versioning.fields import read_front_matter
 
 from .records import (
     CONTACT_FIELDS,
@@ -33,6 +32,7 @@ from .records import (
     LocalRecord,
     PartnershipRecord,
 )
+from .rules import check_local
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NATIONAL_FILE = "national-contacts.yaml"
@@ -50,7 +50,9 @@ def read_partnership_content(root, *, chapters, errors):
         record = _read_partnership(path, root, errors)
         if record is not None:
             partnerships.append(record)
-            local.extend(_read_local(local_files, root, record.slug, chapters, errors))
+            local.extend(
+                _read_local(local_files, root, record.slug, chapters, errors, record.contacts)
+            )
     return tuple(partnerships), tuple(national), tuple(local)
 
 
@@ -330,132 +332,73 @@ def _read_contacts(raw, shown, text, errors, *, national):
 # --- local information ------------------------------------------------------------------------
 
 
-def _read_local(local_files, root, partnership, chapters, errors):
+def _read_local(local_files, root, partnership, chapters, errors, contacts=()):
     records = []
     for chapter, files in local_files.items():
         versions = []
         for file in files:
-            record = _read_local_file(file, root, partnership, chapter, chapters, errors)
+            record = _read_local_file(file, root, partnership, chapter, chapters, errors, contacts)
             if record is not None:
                 versions.append(record)
         records.extend(_check_local_versions(versions, errors))
     return records
 
 
-def _read_local_file(path, root, partnership, chapter, chapters, errors):
-    shown = path.relative_to(root).as_posix()
-    text = decode(path, shown, errors, max_bytes=settings.MAX_VERSION_BYTES)
-    if text is None:
+def _read_local_file(path, root, partnership, chapter, chapters, errors, contacts=()):
+    file = read_front_matter_file(path, root, errors, max_bytes=settings.MAX_VERSION_BYTES)
+    if file is None:
         return None
-    found = split_front_matter(text, shown, errors)
-    if found is None:
+    shown, line_of = file.shown, file.line_of
+    keys = {spec.attr: spec.key for spec in LOCAL_FIELDS}
+    values, problems = read_front_matter(file.meta, LOCAL_FIELDS)
+    for problem in problems:
+        line = 1 if problem.code == "missing_field" else line_of(keys.get(problem.field, ""))
+        errors.append(ContentError(shown, line, str(problem), problem.code))
+    if problems:
         return None
-    meta, front, lines, closing = found
-
-    def line_of(key):
-        found = key_line(front, key)
-        return found + 1 if found else 1
-
-    problems = len(errors)
-    for key in meta:
-        if key not in LOCAL_FIELDS:
-            errors.append(
-                ContentError(
-                    shown,
-                    line_of(str(key)),
-                    f"unknown field '{key}'; the fields are: {', '.join(LOCAL_FIELDS)}",
-                    "unknown_field",
-                )
-            )
-    number = meta.get("version")
-    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-        errors.append(
-            ContentError(
-                shown, line_of("version"), "'version' should be 1, 2, 3 ...", "not_a_number"
-            )
-        )
-    elif re.fullmatch(r"v\d+", path.stem) and int(path.stem[1:]) != number:
+    if re.fullmatch(r"v\d+", path.stem) and int(path.stem[1:]) != values["number"]:
         errors.append(
             ContentError(
                 shown,
                 line_of("version"),
-                f"the file is named {path.name} but says version {number}",
+                f"the file is named {path.name} but says version {values['number']}",
                 "file_name_not_version",
             )
         )
-    effective = meta.get("effective")
-    if not isinstance(effective, datetime.date):
-        try:
-            effective = datetime.date.fromisoformat(str(effective))
-        except ValueError:
-            errors.append(
-                ContentError(
-                    shown,
-                    line_of("effective"),
-                    f"'{effective}' is not a date; the date it takes effect, as YYYY-MM-DD",
-                    "not_a_date",
-                )
-            )
-    summary = str(meta.get("summary") or "").strip()
-    section = str(meta.get("section") or "").strip()
-    body_line = closing + 2
-    body = "\n".join(lines[closing + 1 :]).strip("\n") + "\n"
-    if len(errors) > problems:
         return None
+    body_line = file.body_line
     record = LocalRecord(
         partnership=partnership,
         chapter=chapter,
-        number=number,
-        effective_date=effective,
-        summary=summary,
-        body=body,
-        section=section,
+        body=file.body,
         path=shown,
         body_line=body_line,
-        field_lines={key: line_of(key) for key in LOCAL_FIELDS},
+        field_lines={key: line_of(key) for key in keys.values()},
+        **values,
     )
     rendered, found_problems = check_local(
-        record, anchors=chapters.get(chapter), first_line=body_line
+        record, anchors=chapters.get(chapter), contacts=contacts, first_line=body_line
     )
+    before = len(errors)
     for problem in found_problems:
-        words = f"{problem.message}; {problem.fix}" if problem.fix else problem.message
-        key = {"effective_date": "effective"}.get(problem.field, problem.field)
+        key = keys.get(problem.field, problem.field)
         line = problem.line or (1 if key == "chapter" else record.line_of(key))
+        words = f"{problem.message}; {problem.fix}" if problem.fix else problem.message
         errors.append(ContentError(shown, line, words, problem.code))
-    if len(errors) > problems:
+    if len(errors) > before:
         return None
     return dataclasses.replace(record, rendered=rendered)
 
 
 def _check_local_versions(versions, errors):
     versions.sort(key=lambda v: v.number)
-    numbers = [v.number for v in versions]
-    if numbers and numbers != list(range(1, len(numbers) + 1)):
+    gap = rules.numbering([v.number for v in versions], what="this local information")
+    if gap is not None:
         last = versions[-1]
-        errors.append(
-            ContentError(
-                last.path,
-                last.line_of("version"),
-                f"versions {numbers}: count 1, 2, 3 without gaps",
-                "version_gap",
-            )
-        )
+        errors.append(ContentError(last.path, last.line_of("version"), str(gap), gap.code))
         return []
-    for before, after in zip(versions, versions[1:], strict=False):
-        if after.effective_date < before.effective_date:
-            errors.append(
-                ContentError(
-                    after.path,
-                    after.line_of("effective"),
-                    f"takes effect on {after.effective_date}, before version {before.number} "
-                    f"({before.effective_date}): dates never go backwards",
-                    "effective_date_backwards",
-                )
-            )
+    for after, problem in rules.dates_in_order(versions):
+        errors.append(
+            ContentError(after.path, after.line_of("effective"), str(problem), problem.code)
+        )
     return versions
-
-
-def local_hash(record):
-    return source_hash(
-        f"{record.number}\n{record.effective_date}\n{record.summary}\n{record.section}\n{record.body}"
-    )

@@ -1,45 +1,129 @@
-"""The read side of partnerships: contacts, and local information as it stands on a day."""
+"""The read side of partnerships: contacts and local information as they stand on a day
+(the versions in force then, by the versioning kit's one rule)."""
+
+from django.db.models import Q
 
 from procedures import selectors as procedures_selectors
+from procedures.models import valid_on
 
-from .models import Contact, LocalInformation, Partnership
+from .models import Contact, ContactsVersion, LocalInformation, Partnership
 
 WHAT_TO_DO_NOW = (Contact.Kind.FRONT_DOOR, Contact.Kind.OUT_OF_HOURS)
 
 
-def national_contacts():
-    return list(Contact.objects.filter(partnership=None))
+def _contacts_versions_on(on):
+    """The contacts versions in force on the day. Before a partnership's first version (an
+    as-of view of a day before contacts were first loaded) its first one stands: nothing
+    earlier is on record."""
+    return ContactsVersion.objects.filter(valid_on(on) | Q(number=1, effective_date__gt=on))
 
 
-def contacts(partnership):
-    return list(Contact.objects.filter(partnership=partnership))
+def in_force(partnership=None, *, on=None, national=False):
+    """The contacts in force on the day: a partnership's, or (national) everyone's."""
+    versions = _contacts_versions_on(on or procedures_selectors.today())
+    versions = (
+        versions.filter(partnership__isnull=True)
+        if national
+        else versions.filter(partnership=partnership)
+    )
+    return Contact.objects.filter(version__in=versions.values("pk"))
 
 
-def urgent_contacts(partnership):
+def newest_contacts(partnership=None):
+    """The contacts of the newest version (scheduled or in force): what the next version
+    starts from, and what export writes. None: the national contacts."""
+    newest = ContactsVersion.objects.of(partnership=partnership).newest()
+    return Contact.objects.filter(version__in=newest.values("pk"))
+
+
+def national_contacts(on=None):
+    return list(in_force(national=True, on=on))
+
+
+def contacts(partnership, on=None):
+    return list(in_force(partnership, on=on))
+
+
+def contacts_version(partnership, *, on=None, national=False):
+    """The version of a partnership's (or the national) contacts in force on the day."""
+    versions = _contacts_versions_on(on or procedures_selectors.today())
+    if national:
+        return versions.filter(partnership__isnull=True).first()
+    return versions.filter(partnership=partnership).first()
+
+
+def urgent_contacts(partnership, on=None):
     """The partnership's front door and out-of-hours contacts, in that order."""
     if partnership is None:
         return []
-    found = Contact.objects.filter(partnership=partnership, kind__in=WHAT_TO_DO_NOW)
+    found = in_force(partnership, on=on).filter(kind__in=WHAT_TO_DO_NOW)
     return sorted(found, key=lambda c: (WHAT_TO_DO_NOW.index(c.kind), c.order))
 
 
-def routes(slugs):
-    """National contacts named by a chapter, in the chapter's order."""
-    by_slug = {c.slug: c for c in Contact.objects.filter(partnership=None, slug__in=slugs)}
-    return [by_slug[slug] for slug in slugs if slug in by_slug]
+def routes(slugs, partnership=None, on=None):
+    """The contacts a chapter's routes name, in the chapter's order: national contacts by
+    slug, and the partnership's own by kind (left out with no partnership chosen)."""
+    national = {c.slug: c for c in in_force(national=True, on=on).filter(slug__in=slugs)}
+    local = {}
+    if partnership is not None:
+        for contact in in_force(partnership, on=on).filter(kind__in=slugs).order_by("order"):
+            local.setdefault(contact.kind, contact)
+    found = []
+    for slug in slugs:
+        contact = local.get(slug) or national.get(slug)
+        if contact is not None:
+            found.append(contact)
+    return found
+
+
+def route_choices():
+    """What a chapter's routes may name, in What to do now's order: each partnership's own
+    contacts by kind (local first), then the national contacts."""
+    local = [
+        (kind, f"{label} (each partnership's own)")
+        for kind, label in Contact.Kind.choices
+        if kind not in ("national-helpline", "business-unit")
+    ]
+    return local + [(c.slug, c.name) for c in in_force(national=True).order_by("order", "name")]
+
+
+def route_names(slugs):
+    """A name for each route slug, None for a slug that names no contact: a national
+    contact's name, or a kind of partnership contact."""
+    kinds = dict(Contact.Kind.choices)
+    national = {c.slug: c.name for c in in_force(national=True).filter(slug__in=slugs)}
+    return [national.get(slug) or kinds.get(slug) for slug in slugs]
+
+
+def changes(partnership, *, on=None, recent=10):
+    """The partnership's local information and contacts versions still to take effect
+    (soonest first) and the latest ones in effect (newest first), for the amendments page."""
+    on = on or procedures_selectors.today()
+    local = LocalInformation.objects.filter(partnership=partnership).select_related("chapter")
+    contacts = ContactsVersion.objects.filter(partnership=partnership)
+    coming = sorted(
+        [*local.scheduled(after=on), *contacts.scheduled(after=on)],
+        key=lambda v: (v.effective_date, v.number),
+    )
+    done = sorted(
+        [
+            *local.in_effect_by(on).order_by("-effective_date", "-number")[:recent],
+            *contacts.in_effect_by(on).order_by("-effective_date", "-number")[:recent],
+        ],
+        key=lambda v: (v.effective_date, v.published_at),
+        reverse=True,
+    )[:recent]
+    return {"coming": coming, "recent": done}
 
 
 def local_information(partnership, chapter, *, on=None):
-    """The partnership's local information in the chapter on a day: the latest version whose
-    effective date has come, or None."""
+    """The partnership's local information in the chapter on a day, or None."""
     if partnership is None or chapter.pk is None:
         return None
     on = on or procedures_selectors.today()
     return (
-        LocalInformation.objects.filter(
-            partnership=partnership, chapter=chapter, effective_date__lte=on
-        )
-        .order_by("-number")
+        LocalInformation.objects.valid_on(on)
+        .filter(partnership=partnership, chapter=chapter)
         .first()
     )
 
@@ -49,21 +133,16 @@ def partnerships_with_local_information(chapter, *, on=None):
     if chapter.pk is None:
         return []
     on = on or procedures_selectors.today()
-    return list(
-        Partnership.objects.filter(
-            local_information__chapter=chapter, local_information__effective_date__lte=on
-        ).distinct()
-    )
+    with_local = LocalInformation.objects.valid_on(on).filter(chapter=chapter)
+    return list(Partnership.objects.filter(pk__in=with_local.values("partnership_id")))
 
 
 def current_local_information(partnership, *, on=None):
     """The partnership's current local information in every chapter."""
     on = on or procedures_selectors.today()
-    latest = {}
-    for item in (
-        LocalInformation.objects.filter(partnership=partnership, effective_date__lte=on)
+    return list(
+        LocalInformation.objects.valid_on(on)
+        .filter(partnership=partnership)
         .select_related("chapter")
-        .order_by("chapter_id", "number")
-    ):
-        latest[item.chapter_id] = item
-    return list(latest.values())
+        .order_by("chapter_id")
+    )

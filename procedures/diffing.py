@@ -41,6 +41,9 @@ class Side:
     withdrawn_reason: str = ""
     replaced_by: str = ""
     slug: str = ""
+    routes: tuple[str, ...] = ()
+    # (label, value as shown) of every detail "what changed" compares, in order.
+    details: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -379,24 +382,31 @@ def _date(value):
     return f"{value.day} {value:%B %Y}" if value else "none"
 
 
+def _shown_details(side: Side) -> tuple[tuple[str, str], ...]:
+    """The side's labelled details: those its record gave, else the ones every chapter has."""
+    if side.details:
+        return side.details
+    return (
+        ("Chapter number", side.chapter_number),
+        ("Title", side.title),
+        ("Part", side.part),
+        ("Web address", side.slug),
+        ("Effective date", _date(side.effective_date)),
+        ("Next review", _date(side.review_date)),
+        ("Related chapters", ", ".join(side.related) or "none"),
+        ("Status", "withdrawn" if side.withdrawn else "in use"),
+        ("Reason for withdrawal", side.withdrawn_reason or "none"),
+        ("Read instead", side.replaced_by or "none"),
+    )
+
+
 def _details(old: Side, new: Side) -> list[Detail]:
-    pairs = [
-        ("Chapter number", old.chapter_number, new.chapter_number),
-        ("Title", old.title, new.title),
-        ("Part", old.part, new.part),
-        ("Web address", old.slug, new.slug),
-        ("Effective date", _date(old.effective_date), _date(new.effective_date)),
-        ("Next review", _date(old.review_date), _date(new.review_date)),
-        ("Related chapters", ", ".join(old.related) or "none", ", ".join(new.related) or "none"),
-        (
-            "Status",
-            "withdrawn" if old.withdrawn else "in use",
-            "withdrawn" if new.withdrawn else "in use",
-        ),
-        ("Reason for withdrawal", old.withdrawn_reason or "none", new.withdrawn_reason or "none"),
-        ("Read instead", old.replaced_by or "none", new.replaced_by or "none"),
+    before = dict(_shown_details(old))
+    details = [
+        Detail(label, before.get(label, "none"), after)
+        for label, after in _shown_details(new)
+        if before.get(label, "none") != after
     ]
-    details = [Detail(label, before, after) for label, before, after in pairs if before != after]
     # A link to a site the chapter never sent readers to before deserves a second look.
     new_sites = external_domains(new.html) - external_domains(old.html)
     if new_sites:

@@ -14,7 +14,23 @@ from procedures.models import Chapter, ChapterSlug, ChapterVersion, Draft, Link
 from procedures.problems import Problem
 from procedures.records import VersionRecord
 from procedures.rendering import LinkTarget, Rendered, render_markdown
-from procedures.rules import check_version
+from procedures.rules import check_version, day
+from procedures.versioning.merging import merge3
+
+
+@dataclass(frozen=True)
+class CarryForward:
+    """What publishing an urgent correction does with a version scheduled after it: carry it
+    forward (`merged`, its text with the correction's changes) or, where both change the same
+    lines (`merged` is None), send it back for review."""
+
+    scheduled: ChapterVersion
+    merged: str | None
+    summary: str
+
+    @property
+    def sent_back(self):
+        return self.merged is None
 
 
 @dataclass
@@ -26,6 +42,15 @@ class Prepared:
     record: VersionRecord
     rendered: Rendered
     problems: list[Problem] = field(default_factory=list)
+    # An urgent correction taking effect before scheduled versions: the version in force it
+    # corrects (what the review compares it with) and what becomes of each scheduled one.
+    corrects: ChapterVersion | None = None
+    ahead_of: list[CarryForward] = field(default_factory=list)
+
+    @property
+    def compared_with(self):
+        """The version the review's diff compares the draft with."""
+        return self.corrects or self.previous
 
     @property
     def slug(self):
@@ -59,6 +84,11 @@ class Prepared:
             record.source_hash,
             record.release,
             record.effective_date.isoformat(),
+            # An approval covers what happens to the versions it goes ahead of.
+            [
+                (plan.scheduled.number, hashlib.sha256((plan.merged or "").encode()).hexdigest())
+                for plan in self.ahead_of
+            ],
         )
 
     def side(self):
@@ -119,10 +149,11 @@ def prepare_all(drafts, *, previous_by_chapter=None, release=None, related=None)
     targets = {**selectors.link_targets(slugs=named - set(own_targets)), **own_targets}
     prepared = []
     for draft, previous, record in records:
+        corrects, ahead_of = _ahead_of_schedule(previous, record)
         rendered, problems = check_version(
             record,
             targets=targets,
-            previous=previous,
+            previous=corrects or previous,
             slug_owner=_owner_of(record.slug, draft),
             today=selectors.today(),
         )
@@ -132,9 +163,36 @@ def prepare_all(drafts, *, previous_by_chapter=None, release=None, related=None)
             )
         if record.withdrawn:
             rendered = Rendered(html="", sections=(), links=(), text="")
-        prepared.append(Prepared(draft, previous, record, rendered, problems))
+        prepared.append(Prepared(draft, previous, record, rendered, problems, corrects, ahead_of))
     _check_removed_sections(prepared)
     return prepared
+
+
+def _ahead_of_schedule(previous, record):
+    """For a version taking effect (today or later) before versions already scheduled: the
+    version in force on its date, which it corrects, and a plan for each scheduled one."""
+    today = selectors.today()
+    if (
+        previous is None
+        or record.effective_date >= previous.effective_date
+        or record.effective_date < today
+    ):
+        return None, []
+    versions = ChapterVersion.objects.filter(chapter_id=previous.chapter_id)
+    corrects = versions.valid_on(record.effective_date).first()
+    scheduled = list(versions.scheduled(after=record.effective_date).order_by("number"))
+    if corrects is None:
+        return None, []
+    plans, base, ours = [], corrects.source, record.body
+    for version in scheduled:
+        merged = merge3(base, ours, version.source) if ours is not None else None
+        summary = (
+            f"{version.summary} Carried forward onto version {record.number}, the correction "
+            f"in force from {day(record.effective_date)}, whose changes it keeps."
+        )
+        plans.append(CarryForward(version, merged, summary))
+        base, ours = version.source, merged
+    return corrects, plans
 
 
 def fingerprint(prepared, release=None) -> str:

@@ -98,7 +98,7 @@ def load_chapters(manual: Manual, *, report: LoadReport, errors: list, progress=
             chapters_by_slug=chapter_ids,
             published_at=timezone.now(),
             published_by=None,
-        )
+        ).version
         stored.setdefault(chapter.pk, {})[version.number] = version
         report.added.append((record.slug, record.number))
 

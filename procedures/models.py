@@ -6,14 +6,22 @@ so "current" at any moment is the one version whose interval holds it. The same 
 the chapter page, scheduled versions, the point-in-time view and search.
 """
 
-import datetime
-
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from markdownx.models import MarkdownxField
+
+from procedures.versioning.models import (
+    DraftBase,
+    Version,
+    VersionQuerySet,
+    today,
+    valid_on,
+    version_constraints,
+)
+
+__all__ = ["today", "valid_on"]  # the core's names for the versioning kit's rules
 
 
 class Part(models.Model):
@@ -77,60 +85,20 @@ class Release(models.Model):
         return self.published_at is not None
 
 
-def today() -> datetime.date:
-    """The day in the portal's time zone (Europe/London): versions change at its midnight."""
-    return timezone.localdate()
-
-
-def valid_on(day: datetime.date, prefix: str = "") -> Q:
-    """Versions whose interval holds `day`; `prefix` reaches a version through a relation."""
-    return Q(**{f"{prefix}effective_date__lte": day}) & (
-        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gt": day})
-    )
-
-
-class ChapterVersionQuerySet(models.QuerySet):
-    """The read rules, named: every page, search and publishing ask these."""
-
-    def newest(self):
-        """Each chapter's newest version, in effect or scheduled: what the next one follows."""
-        return self.filter(valid_until__isnull=True)
-
-    def valid_on(self, day: datetime.date):
-        """The versions in effect on the day (at most one per chapter)."""
-        return self.filter(valid_on(day))
-
-    def current(self):
-        """The versions practitioners read today."""
-        return self.valid_on(today())
-
-    def scheduled(self, after: datetime.date | None = None):
-        """Versions still to take effect after the day (today by default)."""
-        return self.filter(effective_date__gt=after or today())
-
+class ChapterVersionQuerySet(VersionQuerySet):
     def for_listing(self):
         """Enough to list versions and link to them, without their text."""
         return self.select_related("chapter").defer("source", "html")
 
 
-class ChapterVersion(models.Model):
-    class Change(models.TextChoices):
-        NEW = "new", "New chapter"
-        UPDATED = "updated", "Updated"
-        MINOR = "minor", "Minor correction"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+class ChapterVersion(Version):
+    scope = ("chapter",)
 
     chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField()
-    change = models.CharField(max_length=12, choices=Change.choices)
     chapter_number = models.CharField(max_length=20)
     number_key = models.CharField(max_length=60, editable=False)
     title = models.CharField(max_length=300)
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="versions")
-    effective_date = models.DateField()
-    valid_until = models.DateField(null=True, blank=True)
-    summary = models.TextField()
-    review_date = models.DateField(null=True, blank=True)
     is_sample = models.BooleanField(default=False)
     related = models.ManyToManyField(Chapter, blank=True, related_name="related_from")
     withdrawn_reason = models.TextField(blank=True)
@@ -138,38 +106,21 @@ class ChapterVersion(models.Model):
         Chapter, null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
     )
 
-    # National contacts (their slugs) for the chapter's "What to do now".
+    # Where to report and whom to call, for the chapter's "What to do now": national
+    # contacts by their slug, a partnership's by their kind (lado, prevent...).
     routes = models.JSONField(default=list, blank=True)
     source = models.TextField()
-    source_hash = models.CharField(max_length=64)
-    source_file = models.CharField(max_length=500, blank=True)
     html = models.TextField()
 
     release = models.ForeignKey(
         Release, null=True, blank=True, on_delete=models.PROTECT, related_name="versions"
-    )
-    published_at = models.DateTimeField()
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     objects = ChapterVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["chapter", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["chapter", "number"], name="unique_version_number"),
-            models.UniqueConstraint(
-                fields=["chapter"],
-                condition=Q(valid_until__isnull=True),
-                name="one_open_ended_version_per_chapter",
-            ),
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("effective_date")),
-                name="valid_until_not_before_effective_date",
-            ),
-            models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
-        ]
+        constraints = version_constraints("chapter_version", ("chapter",))
         indexes = [
             models.Index(fields=["effective_date", "valid_until"], name="version_validity"),
         ]
@@ -200,10 +151,6 @@ class ChapterVersion(models.Model):
         return reverse(
             "procedures:printout", kwargs={"slug": self.chapter.slug, "number": self.number}
         )
-
-    @property
-    def is_withdrawn(self):
-        return self.change == self.Change.WITHDRAWN
 
 
 def number_key(chapter_number: str) -> str:
@@ -255,17 +202,13 @@ class Link(models.Model):
         return f"{self.version} -> {self.target}{'#' + self.anchor if self.anchor else ''}"
 
 
-class Draft(models.Model):
+class Draft(DraftBase):
     """The next version of a chapter (or a new chapter) being prepared in the admin.
 
     Saving a draft never changes a public page: only `procedures.publishing.publish` turns a
     draft into a ChapterVersion. `based_on` is the version number the draft started from, so a
     chapter that moved on in the meantime is caught at publishing time instead of overwritten.
     """
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
 
     chapter = models.ForeignKey(
         Chapter,
@@ -318,8 +261,14 @@ class Draft(models.Model):
         help_text="When this version takes effect. A future date schedules it. Leave empty to "
         "use the release's date (or the publishing day). Ignored for a minor correction.",
     )
-    review_date = models.DateField("next review", null=True, blank=True)
     related = models.ManyToManyField(Chapter, blank=True, related_name="+")
+    routes = models.JSONField(
+        "What to do now: routes",
+        default=list,
+        blank=True,
+        help_text="Whom to call and where to report, in order: national contacts by their "
+        "slug (ceop, report-remove...) and each partnership's own by kind (lado, prevent...).",
+    )
     withdraw = models.BooleanField(
         "withdraw this chapter",
         default=False,
@@ -344,26 +293,11 @@ class Draft(models.Model):
         help_text="Drafts in a release are published together. Leave empty to publish this "
         "draft on its own (for an urgent change or a minor correction).",
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    # Everyone who saved the draft: none of them may publish it (four-eyes).
-    authors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="drafts_authored"
-    )
     published_version = models.OneToOneField(
         ChapterVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
     )
-    published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["-updated_at", "-id"]
+    class Meta(DraftBase.Meta):
         permissions = [("publish_draft", "Can approve and publish drafts and releases")]
         constraints = [
             models.CheckConstraint(
@@ -378,10 +312,6 @@ class Draft(models.Model):
             return f"{label} (withdrawal)"
         return f"{label} ({'new chapter' if self.chapter_id is None else 'amendment'})"
 
-    @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED
-
 
 class AuditEntry(models.Model):
     """Who did what to the manual, when, and exactly what content (its fingerprint).
@@ -394,6 +324,7 @@ class AuditEntry(models.Model):
         RELEASE = "release", "Published a release"
         DISCARD = "discard", "Discarded a draft"
         REBASE = "rebase", "Brought a draft up to date"
+        SEND_BACK = "send_back", "Sent a scheduled version back for review"
 
     action = models.CharField(max_length=10, choices=Action.choices)
     at = models.DateTimeField()

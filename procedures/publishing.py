@@ -1,23 +1,29 @@
-"""Publish a draft or a release of drafts: check, then execute in one transaction, then record.
+"""Publish a chapter draft or a release of drafts: check, then execute in one transaction,
+then record (`procedures.versioning.actions.PublishAction`, a subclass per kind).
 
-`publish` is the only way a draft becomes a version (Wagtail's publish action has the same
-three steps). Every version is written by `procedures.versions.store_version`, which closes the
-previous version's interval and never alters an older version. Publishing is all or nothing:
-one problem in one draft of a release and nothing is published. Two publishers racing on one
-chapter cannot both win: the chapter rows are locked, then each draft's `based_on` is compared
-with its chapter's latest version, so the loser is told the chapter moved on.
+`publish` is the only way a draft becomes a version. Every version is written by
+`procedures.versions.store_version`, which closes the previous version's interval and never
+alters an older version. Publishing is all or nothing: one problem in one draft of a release
+and nothing is published. Two publishers racing on one chapter cannot both win: the chapter
+rows are locked, then each draft's `based_on` is compared with its chapter's latest version,
+so the loser is told the chapter moved on.
+
+An urgent correction may take effect before a version already scheduled: the scheduled
+version is then carried forward onto the correction (its changes merged with the
+correction's, as a new version on its own date) or, where both change the same lines, sent
+back for review as a draft; never silently dropped. The review shows which, and the approval
+covers it.
 
 Each action (publish, release, discard, rebase) leaves an `AuditEntry` in its transaction, and
 a published release is announced through `signals.release_published` once committed.
-
 A partnership draft (local information, or a partnership's details and contacts) is published
 by the same steps in `partnerships.publishing`.
 """
 
+import dataclasses
 import logging
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -29,31 +35,20 @@ from procedures.models import (
     ChapterVersion,
     Draft,
     Release,
+    ReviewRequest,
 )
+from procedures.records import VersionRecord
+from procedures.rendering import render_markdown
 from procedures.rules import day
 from procedures.signals import release_published
-from procedures.versions import VersionConflict, store_version
+from procedures.versioning.actions import PublishAction, PublishingError, four_eyes, record
+from procedures.versions import store_version
+
+__all__ = ["PublishingError", "discard", "four_eyes", "publish", "rebase"]
 
 PUBLISH_PERMISSION = "procedures.publish_draft"
 
 logger = logging.getLogger(__name__)
-
-
-class PublishingError(Exception):
-    """Nothing was published; the message says why and what to do.
-
-    `problems` lists each draft's problems as lines; `moved_on` holds the drafts whose chapter
-    gained a version since they were started.
-    """
-
-    def __init__(self, message, *, problems=(), codes=(), moved_on=()):
-        super().__init__(message)
-        self.problems = tuple(problems)
-        self.codes = tuple(codes)  # the problems' codes (procedures.problems), for callers
-        self.moved_on = tuple(moved_on)
-
-    def lines(self):
-        return [str(self.args[0]), *self.problems]
 
 
 def can_publish(user, draft: Draft) -> str:
@@ -63,23 +58,7 @@ def can_publish(user, draft: Draft) -> str:
     return four_eyes(user, draft)
 
 
-def four_eyes(user, draft) -> str:
-    """Why `user` may not publish a draft they wrote ("" when they did not)."""
-    if not getattr(settings, "ALLOW_SELF_PUBLISH", False) and _is_author(user, draft):
-        return (
-            f"You wrote or edited the draft '{draft}', so another publisher must review and "
-            "publish it (four-eyes)."
-        )
-    return ""
-
-
-def publish(
-    *,
-    by,
-    approved: str,
-    draft: Draft | None = None,
-    release: Release | None = None,
-):
+def publish(*, by, approved: str, draft: Draft | None = None, release: Release | None = None):
     """Publish one draft, or every draft of a release, all or nothing.
 
     `approved` is the fingerprint of what the publisher reviewed (`drafts.approval_fingerprint`,
@@ -92,26 +71,75 @@ def publish(
         raise PublishingError("Choose one draft or one release to publish.")
     if not by.has_perm(PUBLISH_PERMISSION):
         raise PublishingError("Only a publisher can publish. Ask a publisher to review it.")
-    try:
-        with transaction.atomic():
-            release, drafts, prepared = _check(by, draft, release, approved)
-            versions, release = _execute(by, release, prepared)
-            _record(
-                AuditEntry.Action.RELEASE if draft is None else AuditEntry.Action.PUBLISH,
-                by=by,
-                what=str(release) if draft is None else str(drafts[0]),
-                fingerprint=approved,
-                release=release,
-                versions=versions,
-            )
-    except IntegrityError as error:
-        raise PublishingError(
-            "Nothing was published: another change got there first (an address or a version "
-            f"number was taken meanwhile). Reload the page and try again. ({error})"
-        ) from None
-    except VersionConflict as conflict:
-        raise PublishingError(f"Nothing was published: the chapter moved on. {conflict}") from None
-    return versions
+    if release is not None:
+        return PublishRelease(by=by, approved=approved, release=release).execute()
+    return PublishDraft(by=by, approved=approved, draft=draft).execute()
+
+
+class PublishDraft(PublishAction):
+    """One chapter draft (an amendment, a new chapter, a withdrawal or a correction)."""
+
+    what = "the draft"
+
+    def __init__(self, *, by, approved, draft):
+        super().__init__(by=by, approved=approved)
+        self.draft = draft
+
+    def lock(self):
+        """The drafts to publish, locked (with the release they go through, if any)."""
+        self.release, drafts = _lock_drafts(self.draft, None)
+        return drafts
+
+    def check(self):
+        self.drafts = self.lock()
+        for each in self.drafts:
+            reason = can_publish(self.by, each)
+            if reason:
+                self.refuse(reason)
+        previous = _lock_chapters(self.drafts)
+        _check_moved_on(self.drafts, previous)
+        self.prepared = prepare_all(self.drafts, previous_by_chapter=previous, release=self.release)
+        self.check_approved(fingerprint(self.prepared, self.release), what=self.what)
+        self.check_problems(self.prepared)
+
+    def _publish(self):
+        now = timezone.now()
+        if self.release is None and not self.prepared[0].record.minor:
+            # A change published on its own is still announced like any release.
+            self.release = _release_for(self.prepared[0].record)
+        versions = _store_all(self.prepared, self.release, self.by, now)
+        _check_chapter_numbers(versions)
+        if self.release is not None:
+            self.release.published_at = now
+            self.release.published_by = self.by
+            self.release.save(update_fields=["published_at", "published_by"])
+            if any(v.change != ChapterVersion.Change.MINOR for v in versions):
+                _announce_after_commit(self.release)
+        return versions
+
+    def describe(self, versions):
+        return str(self.drafts[0])
+
+    def audited_by_version(self, version):
+        return True
+
+
+class PublishRelease(PublishDraft):
+    """Every draft of a release, together."""
+
+    audit_action = AuditEntry.Action.RELEASE
+    what = "the release"
+
+    def __init__(self, *, by, approved, release):
+        PublishAction.__init__(self, by=by, approved=approved)
+        self.release = release
+
+    def lock(self):
+        self.release, drafts = _lock_drafts(None, self.release)
+        return drafts
+
+    def describe(self, versions):
+        return str(self.release)
 
 
 def rebase(*, by, draft: Draft) -> int:
@@ -125,7 +153,7 @@ def rebase(*, by, draft: Draft) -> int:
         draft.based_on = latest.number
         draft.save(update_fields=["based_on", "updated_at"])
         draft.authors.add(by)
-        _record(AuditEntry.Action.REBASE, by=by, what=f"{draft} onto version {latest.number}")
+        record(AuditEntry.Action.REBASE, by=by, what=f"{draft} onto version {latest.number}")
     return latest.number
 
 
@@ -136,49 +164,13 @@ def discard(*, by, draft: Draft) -> None:
         if draft.is_published:
             raise PublishingError("A published draft is history: it cannot be discarded.")
         (prepared,) = prepare_all([draft])
-        _record(
+        record(
             AuditEntry.Action.DISCARD, by=by, what=str(draft), fingerprint=fingerprint([prepared])
         )
         draft.delete()
 
 
 # --- check ----------------------------------------------------------------------------------
-
-
-def _check(by, draft, release, approved):
-    """Lock what is to be published and find every reason not to. Returns the release, the
-    drafts and what each would store."""
-    release, drafts = _lock_drafts(draft, release)
-    for each in drafts:
-        reason = can_publish(by, each)
-        if reason:
-            raise PublishingError(f"Nothing was published. {reason}")
-    previous = _lock_chapters(drafts)
-    _check_moved_on(drafts, previous)
-    prepared = prepare_all(drafts, previous_by_chapter=previous, release=release)
-    if fingerprint(prepared, release) != approved:
-        raise PublishingError(
-            "Nothing was published: "
-            + ("the release" if release is not None else "the draft")
-            + " changed after you opened the review (its text, its details or, for a release, "
-            "its drafts). Review what it holds now, below, and publish again if it is right.",
-            codes=["changed_since_review"],
-        )
-    problems = [line for each in prepared for line in each.messages()]
-    if problems:
-        raise PublishingError(
-            "Nothing was published: fix these problems in the draft"
-            f"{'s' if len(drafts) > 1 else ''} first.",
-            problems=problems,
-            codes=[problem.code for each in prepared for problem in each.problems],
-        )
-    return release, drafts, prepared
-
-
-def _is_author(user, draft):
-    if draft.created_by_id == user.pk:
-        return True
-    return draft.pk is not None and draft.authors.filter(pk=user.pk).exists()
 
 
 def _lock_drafts(draft, release):
@@ -249,22 +241,6 @@ def _check_moved_on(drafts, previous):
 # --- execute --------------------------------------------------------------------------------
 
 
-def _execute(by, release, prepared):
-    now = timezone.now()
-    if release is None and not prepared[0].record.minor:
-        # A change published on its own is still announced like any release.
-        release = _release_for(prepared[0].record)
-    versions = _store_all(prepared, release, by, now)
-    _check_chapter_numbers(versions)
-    if release is not None:
-        release.published_at = now
-        release.published_by = by
-        release.save(update_fields=["published_at", "published_by"])
-        if any(v.change != ChapterVersion.Change.MINOR for v in versions):
-            _announce_after_commit(release)
-    return versions, release
-
-
 def _release_for(record):
     """The release that announces a change published on its own."""
     base = f"{record.chapter_number} {record.title}"[:150] + f" ({day(record.effective_date)})"
@@ -284,7 +260,7 @@ def _store_all(prepared, release, by, now):
     for each in prepared:
         draft = each.draft
         chapter = chapters[draft.pk]
-        version = store_version(
+        stored = store_version(
             chapter=chapter,
             record=each.record,
             rendered=each.rendered,
@@ -293,17 +269,79 @@ def _store_all(prepared, release, by, now):
             chapters_by_slug=by_slug,
             published_at=now,
             published_by=by,
+            ahead_of_schedule=bool(each.ahead_of),
         )
         Draft.objects.filter(pk=draft.pk).update(
             status=Draft.Status.PUBLISHED,
             chapter=chapter,
             release=release,
-            published_version=version,
+            published_version=stored.version,
             published_at=now,
             published_by=by,
         )
-        versions.append(version)
+        versions.append(stored.version)
+        versions.extend(_carry_forward(each, stored.moved, chapter, by_slug, by, now))
     return versions
+
+
+def _carry_forward(prepared, moved, chapter, by_slug, by, now):
+    """Each scheduled version the correction went ahead of, as its review said: carried
+    forward onto it (a new version on the scheduled date holding both changes), or sent back
+    for review as a draft where both change the same lines. Returns the versions stored."""
+    stored = []
+    for plan, scheduled in zip(prepared.ahead_of, moved, strict=True):
+        if plan.merged is None:
+            draft = _send_back(scheduled, by)
+            record(
+                AuditEntry.Action.SEND_BACK,
+                by=by,
+                what=f"{scheduled}: sent back for review as draft {draft.pk}, because it and "
+                "the urgent correction change the same lines",
+            )
+            continue
+        carried = dataclasses.replace(
+            VersionRecord.from_version(scheduled),
+            number=ChapterVersion.objects.newest().get(chapter=chapter).number + 1,
+            body=plan.merged,
+            summary=plan.summary,
+            path="",
+        )
+        stored.append(
+            store_version(
+                chapter=chapter,
+                record=carried,
+                rendered=render_markdown(carried.body, slug=carried.slug),
+                part=scheduled.part,
+                release=scheduled.release,
+                chapters_by_slug=by_slug,
+                published_at=now,
+                published_by=by,
+            ).version
+        )
+    return stored
+
+
+def _send_back(scheduled, by):
+    """The scheduled version's text as a draft of the chapter's next version, sent for
+    review: a publisher decides how it goes with the correction."""
+    latest = ChapterVersion.objects.newest().get(chapter_id=scheduled.chapter_id)
+    draft = Draft.objects.create(
+        chapter_id=scheduled.chapter_id,
+        based_on=latest.number,
+        chapter_number=scheduled.chapter_number,
+        title=scheduled.title,
+        part=scheduled.part,
+        body=scheduled.source,
+        summary=scheduled.summary,
+        effective_date=scheduled.effective_date,
+        review_date=scheduled.review_date,
+        no_review_reason=scheduled.no_review_reason,
+        routes=scheduled.routes,
+        created_by=by,
+    )
+    draft.related.set(scheduled.related.all())
+    ReviewRequest.objects.create(draft=draft, by=by, at=timezone.now())
+    return draft
 
 
 def _chapter_for(prepared):
@@ -342,22 +380,6 @@ def _check_chapter_numbers(versions):
 
 
 # --- record ---------------------------------------------------------------------------------
-
-
-def _record(action, *, by, what, fingerprint="", release=None, versions=()):
-    entry = AuditEntry.objects.create(
-        action=action,
-        at=timezone.now(),
-        by=by,
-        what=what[:500],
-        fingerprint=fingerprint,
-        release=release,
-    )
-    entry.versions.set(versions)
-    logger.info(
-        "audit action=%s by=%s what=%r fingerprint=%s", action, by, what, fingerprint or "-"
-    )
-    return entry
 
 
 def _announce_after_commit(release):

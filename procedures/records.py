@@ -3,74 +3,82 @@
 A version reaches the database from a content file (the loader) or from an admin draft
 (publishing), and leaves it again as a content file (export), as one side of a diff, or for
 comparison with a file. Each of those is a conversion here, driven by one table of fields
-(`FIELDS`), so a new field is added in this module and the model (plus its migration).
+(`FIELDS`, read and written by the versioning kit's `fields`), so a new field is a row in the
+table, a column in the model and its migration. A field marked `stored` is a column of the
+same name on ChapterVersion (and on Draft, where the admin edits it).
 """
 
 import datetime
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from procedures import routes
 from procedures.diffing import Side, diff_chapter
-from procedures.problems import Problem
 from procedures.rendering import Rendered, source_hash
-from procedures.source_checks import CONTROL
+from procedures.versioning import fields as table
+from procedures.versioning.fields import as_date  # noqa: F401 (the readers' date rule)
+from procedures.versioning.models import Change
 
-NEW, UPDATED, MINOR, WITHDRAWN = "new", "updated", "minor", "withdrawn"
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Front matter values that fit the database's columns: longer text or larger numbers are
-# problems in the file, never an error from the database halfway through a load.
-MAX_TEXT = {"chapter": 20, "slug": 120, "title": 300, "replaced_by": 120, "release": 200}
-MAX_NUMBER = 2**31
+NEW, UPDATED, MINOR, WITHDRAWN = Change.NEW, Change.UPDATED, Change.MINOR, Change.WITHDRAWN
 
 
 @dataclass(frozen=True)
-class Field:
-    """A front-matter field of a content file and the record attribute it fills."""
-
-    key: str  # as written in the file
-    attr: str  # VersionRecord attribute
-    kind: str  # text, int, date, bool, slugs
-    what: str  # what to write, for messages
-    required: bool = False
-    always_written: bool = False  # exported even when empty or false
+class Field(table.Field):
+    # A column of the same name on ChapterVersion (and on Draft where the admin edits it);
+    # the other fields are relations or derived (`change`), converted by hand below.
+    stored: bool = True
 
 
 FIELDS = (
     Field("chapter", "chapter_number", "text", 'the chapter number in quotes, e.g. chapter: "2.5"',
-          required=True, always_written=True),
+          required=True, always_written=True, max_length=20, hashed="always",
+          label="Chapter number"),
     Field("slug", "slug", "text",
           "the chapter's address: lowercase words joined by hyphens, e.g. online-safety",
-          required=True, always_written=True),
-    Field("title", "title", "text", "the chapter title", required=True, always_written=True),
+          required=True, always_written=True, max_length=120, hashed="always", stored=False,
+          label="Web address"),
+    Field("title", "title", "text", "the chapter title", required=True, always_written=True,
+          max_length=300, hashed="always", label="Title"),
     Field("part", "part", "int", "the number of a part listed in manual.yaml, e.g. part: 2",
-          required=True, always_written=True),
+          required=True, always_written=True, hashed="always", stored=False),
     Field("version", "number", "int", "the version number: 1 for the first, then 2, 3, ...",
-          required=True, always_written=True),
+          required=True, always_written=True, hashed="always"),
     Field("effective", "effective_date", "date",
-          "the date this version takes effect, as YYYY-MM-DD", required=True, always_written=True),
+          "the date this version takes effect, as YYYY-MM-DD", required=True, always_written=True,
+          hashed="always", label="Effective date"),
     Field("summary", "summary", "text", "what changed in this version, in plain words",
-          required=True, always_written=True),
+          required=True, always_written=True, hashed="always"),
     Field("related", "related", "slugs",
           "a list of related chapter slugs, e.g. related: [bullying, referrals]",
-          always_written=True),
-    Field("review", "review_date", "date", "the next review date, as YYYY-MM-DD"),
+          always_written=True, hashed="always", stored=False),
+    Field("review", "review_date", "date", "the next review date, as YYYY-MM-DD",
+          hashed="always", label="Next review"),
+    Field("no_review", "no_review_reason", "text",
+          "why this version has no review date, in plain words", label="Why no review date"),
     Field("sample", "is_sample", "bool",
-          "true for sample content written for demonstration, else false", always_written=True),
+          "true for sample content written for demonstration, else false", always_written=True,
+          hashed="always"),
     Field("minor", "minor", "bool",
-          "true for a minor correction (typo, link) that practitioners need not re-read"),
-    Field("withdrawn", "withdrawn", "bool", "true when this version withdraws the chapter"),
-    Field("withdrawn_reason", "withdrawn_reason", "text", "why the chapter was withdrawn"),
-    Field("replaced_by", "replaced_by", "text", "the slug of the chapter to read instead"),
+          "true for a minor correction (typo, link) that practitioners need not re-read",
+          hashed="never", stored=False),
+    Field("withdrawn", "withdrawn", "bool", "true when this version withdraws the chapter",
+          hashed="never", stored=False),
+    Field("withdrawn_reason", "withdrawn_reason", "text", "why the chapter was withdrawn",
+          hashed="always", label="Reason for withdrawal"),
+    Field("replaced_by", "replaced_by", "text", "the slug of the chapter to read instead",
+          max_length=120, hashed="always", stored=False),
     Field("release", "release", "text",
-          "the name of the release (from manual.yaml) this version belongs to"),
+          "the name of the release (from manual.yaml) this version belongs to",
+          max_length=200, hashed="never", stored=False),
     Field("routes", "routes", "slugs",
-          "a list of national contacts (slugs from national-contacts.yaml) for 'What to do "
-          "now', e.g. routes: [ceop, report-remove]"),
+          "whom to call and where to report, in order, for 'What to do now': national contacts "
+          "by their slug (from national-contacts.yaml) and a partnership's by kind, e.g. "
+          "routes: [lado, ceop, report-remove]"),
 )  # fmt: skip
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}
+STORED = tuple(spec for spec in FIELDS if spec.stored)
 
 # Draft model field -> record attribute, where the names differ (the admin form shows a
 # record's problems next to these fields).
@@ -96,6 +104,14 @@ class VersionRecord:
     replaced_by: str = ""
     release: str = ""
     routes: tuple[str, ...] = ()
+    no_review_reason: str = ""
+
+    def __post_init__(self):
+        # Lists (from a JSON column or a draft) are held as tuples, so records compare and hash.
+        for name in ("routes", "related"):
+            if isinstance(getattr(self, name), list):
+                object.__setattr__(self, name, tuple(getattr(self, name)))
+
     # Where it came from, for messages: the file and the lines of its fields and its body.
     path: str = ""
     body_line: int = 1
@@ -119,37 +135,12 @@ class VersionRecord:
 
     def front_matter_values(self):
         """Field key -> value as the hash and the content files hold it."""
-        values = {}
-        for spec in FIELDS:
-            value = getattr(self, spec.attr)
-            if spec.kind == "date":
-                value = value.isoformat() if value else None
-            elif spec.kind == "slugs":
-                value = list(value)
-            values[spec.key] = value
-        return values
+        return table.file_values(self, FIELDS)
 
     @cached_property
     def source_hash(self):
         """Identity of the version's text and metadata, independent of file formatting."""
-        values = self.front_matter_values()
-        metadata = {
-            "chapter": values["chapter"],
-            "slug": values["slug"],
-            "title": values["title"],
-            "part": values["part"],
-            "version": values["version"],
-            "effective": values["effective"],
-            "summary": values["summary"],
-            "change": self.change,
-            "related": values["related"],
-            "review": values["review"],
-            "sample": values["sample"],
-            "withdrawn_reason": values["withdrawn_reason"],
-            "replaced_by": values["replaced_by"],
-        }
-        if values["routes"]:  # only when set, so versions stored before keep their hashes
-            metadata["routes"] = values["routes"]
+        metadata = {**table.hashed_values(self, FIELDS), "change": self.change}
         return source_hash(json.dumps(metadata, sort_keys=True) + "\n" + self.body)
 
     # --- conversions out ----------------------------------------------------------------------
@@ -157,49 +148,37 @@ class VersionRecord:
     def stored_fields(self) -> dict:
         """The ChapterVersion columns this record fills (relations are resolved by the caller:
         chapter, part, related, replaced_by, release)."""
+        values = {spec.attr: getattr(self, spec.attr) for spec in STORED}
+        values["routes"] = list(self.routes)
         return {
-            "number": self.number,
+            **values,
             "change": self.change,
-            "chapter_number": self.chapter_number,
-            "title": self.title,
-            "effective_date": self.effective_date,
-            "summary": self.summary,
-            "review_date": self.review_date,
-            "is_sample": self.is_sample,
-            "withdrawn_reason": self.withdrawn_reason,
             "source": self.body,
             "source_hash": self.source_hash,
             "source_file": self.path,
-            "routes": list(self.routes),
         }
 
     def front_matter(self, *, quote, slug) -> list[str]:
         """The content file's front matter lines (export), given how to write a YAML string
         and a slug."""
-        lines = []
-        for spec, value in zip(FIELDS, self.front_matter_values().values(), strict=True):
-            if not value and not spec.always_written:
-                continue
-            if spec.kind == "bool":
-                text = "true" if value else "false"
-            elif spec.kind == "slugs":
-                text = f"[{', '.join(map(slug, value))}]"
-            elif spec.kind in ("int", "date"):
-                text = str(value)
-            elif spec.key in ("slug", "replaced_by"):
-                text = slug(value)
-            else:
-                text = quote(value)
-            lines.append(f"{spec.key}: {text}")
-        return lines
+        return table.write_front_matter(
+            self, FIELDS, quote=quote, slug=slug, slug_keys=("slug", "replaced_by")
+        )
 
     def side(self, *, label: str, html: str, part_title: str = "") -> Side:
-        """This record as one side of a diff."""
+        """This record as one side of a diff: its text, and every labelled field as a detail
+        ("what changed" compares them by label)."""
+        details = {spec.label: _shown(getattr(self, spec.attr)) for spec in FIELDS if spec.label}
+        details["What to do now"] = ", ".join(routes.names(self.routes)) or "none"
+        details["Related chapters"] = ", ".join(sorted(self.related)) or "none"
+        details["Status"] = "withdrawn" if self.withdrawn else "in use"
+        details["Read instead"] = self.replaced_by or "none"
+        details["Part"] = f"{self.part} {part_title}".strip()
         return Side(
             label=label,
             chapter_number=self.chapter_number,
             title=self.title,
-            part=f"{self.part} {part_title}".strip(),
+            part=details["Part"],
             effective_date=self.effective_date,
             html=html,
             review_date=self.review_date,
@@ -208,6 +187,8 @@ class VersionRecord:
             withdrawn_reason=self.withdrawn_reason,
             replaced_by=self.replaced_by,
             slug=self.slug,
+            routes=tuple(self.routes),
+            details=tuple(details.items()),
         )
 
     # --- conversions in -----------------------------------------------------------------------
@@ -216,23 +197,15 @@ class VersionRecord:
     def from_version(cls, version) -> "VersionRecord":
         """A stored ChapterVersion (with its chapter, part, related, replaced_by, release)."""
         return cls(
+            **{spec.attr: getattr(version, spec.attr) for spec in STORED},
             slug=version.chapter.slug,
-            number=version.number,
-            chapter_number=version.chapter_number,
-            title=version.title,
             part=version.part.number,
-            effective_date=version.effective_date,
-            summary=version.summary,
             body=version.source,
             related=tuple(sorted(chapter.slug for chapter in version.related.all())),
-            review_date=version.review_date,
-            is_sample=version.is_sample,
             minor=version.change == MINOR,
             withdrawn=version.change == WITHDRAWN,
-            withdrawn_reason=version.withdrawn_reason,
             replaced_by=version.replaced_by.slug if version.replaced_by_id else "",
             release=version.release.name if version.release_id else "",
-            routes=tuple(version.routes or ()),
             path=version.source_file,
         )
 
@@ -267,85 +240,30 @@ class VersionRecord:
             withdrawn_reason=draft.withdrawn_reason.strip() if draft.withdraw else "",
             replaced_by=draft.replaced_by.slug if draft.withdraw and draft.replaced_by else "",
             release=release.name if release else "",
-            # Not edited in the admin yet: a new version keeps the chapter's routes.
-            routes=tuple(previous.routes or ()) if previous else (),
+            routes=tuple(route.strip() for route in (draft.routes or ()) if route.strip()),
+            no_review_reason=draft.no_review_reason.strip(),
         )
 
     @classmethod
     def from_front_matter(cls, meta, *, body, path, body_line, field_lines):
         """A content file's parsed front matter. Returns (record or None, problems)."""
-        problems = []
-
-        def fail(key, code, message):
-            problems.append(Problem(code, message, field=FIELDS_BY_KEY[key].attr))
-
-        for key in meta:
-            if key not in FIELDS_BY_KEY:
-                problems.append(
-                    Problem(
-                        "unknown_field",
-                        f"unknown field '{key}'",
-                        f"the fields are: {', '.join(FIELDS_BY_KEY)}",
-                        field=key,
-                    )
-                )
-        values = {}
-        for spec in FIELDS:
-            raw = meta.get(spec.key)
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                if spec.required:
-                    fail(
-                        spec.key,
-                        "missing_field",
-                        f"front matter is missing '{spec.key}': {spec.what}",
-                    )
-                continue
-            if spec.kind == "text":
-                text = str(raw).strip()
-                if CONTROL.search(text):
-                    fail(spec.key, "control_character", f"'{spec.key}' holds a control character")
-                elif len(text) > MAX_TEXT.get(spec.key, len(text)):
-                    most = MAX_TEXT[spec.key]
-                    fail(spec.key, "too_long", f"'{spec.key}' is longer than {most} characters")
-                else:
-                    values[spec.attr] = text
-            elif spec.kind == "int":
-                if not isinstance(raw, int) or isinstance(raw, bool) or not 0 < raw < MAX_NUMBER:
-                    fail(spec.key, "not_a_number", f"'{spec.key}' should be {spec.what}")
-                else:
-                    values[spec.attr] = raw
-            elif spec.kind == "date":
-                try:
-                    values[spec.attr] = as_date(raw)
-                except (TypeError, ValueError, OverflowError):
-                    shown = str(raw)[:40]
-                    fail(spec.key, "not_a_date", f"'{shown}' is not a date; {spec.what}")
-            elif spec.kind == "bool":
-                if not isinstance(raw, bool):
-                    fail(spec.key, "not_true_or_false", f"'{spec.key}' should be true or false")
-                else:
-                    values[spec.attr] = raw
-            elif spec.kind == "slugs":
-                if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
-                    fail(spec.key, "not_a_list", spec.what)
-                else:
-                    values[spec.attr] = tuple(raw)
+        values, problems = table.read_front_matter(meta, FIELDS)
         if problems:
             return None, problems
         return cls(**values, body=body, path=path, body_line=body_line, field_lines=field_lines), []
 
 
-def as_date(value) -> datetime.date:
-    """A date, or its YYYY-MM-DD text. Raises ValueError for anything else, including a day
-    that does not exist (2025-02-30)."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
+def _shown(value) -> str:
+    """A field's value as "what changed" shows it."""
+    if value in (None, "", [], ()):
+        return "none"
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
-    if not ISO_DATE.match(text):
-        raise ValueError(f"{text!r} is not written YYYY-MM-DD")
-    return datetime.date.fromisoformat(text)
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
 
 
 def normalise_body(body: str) -> str:

@@ -23,6 +23,7 @@ from markdown.treeprocessors import Treeprocessor
 from procedures import cross_links
 from procedures import source_checks as checks
 from procedures.cross_links import OutgoingLink
+from procedures.phone_numbers import phone_link_problems
 from procedures.problems import Problem
 from procedures.source_checks import SAFE_URL_SCHEMES
 
@@ -162,6 +163,7 @@ def render_markdown(
     problems.extend(checks.duplicate_anchor_problems(source, first_line, anchor_for))
     links, link_problems = cross_links.scan(checks.lines_outside_code(source, first_line), slug)
     problems.extend(link_problems)
+    problems.extend(phone_link_problems(checks.lines_outside_code(source, first_line)))
     if targets is not None:
         problems.extend(_link_problems(links, targets, slug, anchors))
     if not source.strip():

@@ -31,7 +31,13 @@ def review(draft: Draft, *, user, prepared: Prepared | None = None) -> dict:
         "today": selectors.today(),
         "prepared": prepared,
         "previous": previous,
-        "diff": diff_chapter(side_of_version(previous) if previous else None, prepared.side()),
+        # An urgent correction is compared with the version in force it corrects.
+        "diff": diff_chapter(
+            side_of_version(prepared.compared_with) if prepared.compared_with else None,
+            prepared.side(),
+        ),
+        "ahead_of": prepared.ahead_of,
+        "corrects": prepared.corrects,
         "problems": prepared.problems,
         "moved_on": moved_on,
         "moved_on_diff_url": (

@@ -9,16 +9,17 @@ import datetime
 import re
 from collections.abc import Container, Mapping
 
+from procedures import routes
 from procedures.cross_links import SLUG
 from procedures.problems import Problem
 from procedures.records import VersionRecord
 from procedures.rendering import LinkTarget, Rendered, render_markdown
+from procedures.versioning import rules
+from procedures.versioning.rules import day
+
+__all__ = ["check_version", "day"]
 
 CHAPTER_NUMBER = re.compile(r"^\d+(?:\.\d+)*$")
-
-
-def day(value):
-    return f"{value.day} {value:%B %Y}"
 
 
 def check_version(
@@ -98,13 +99,7 @@ def _field_problems(record, targets, previous, parts, releases, slug_owner, toda
         yield Problem("withdrawn_new_chapter", "a new chapter cannot be withdrawn", "", "withdrawn")
     if record.minor and record.withdrawn:
         yield Problem("minor_withdrawal", "a withdrawal cannot be a minor correction", "", "minor")
-    if not record.summary.strip() and not record.minor:
-        yield Problem(
-            "missing_summary",
-            "the amendment summary is empty",
-            "say what changed, or mark the change as minor",
-            "summary",
-        )
+    yield from rules.missing_summary(record.summary, minor=record.minor)
     if record.withdrawn and not record.withdrawn_reason:
         yield Problem(
             "missing_withdrawal_reason",
@@ -142,83 +137,23 @@ def _field_problems(record, targets, previous, parts, releases, slug_owner, toda
             f"release '{record.release}' is not listed in manual.yaml",
             field="release",
         )
-    if previous is not None and record.effective_date < previous.effective_date:
-        yield Problem(
-            "effective_before_previous",
-            f"version {record.number} would take effect on {day(record.effective_date)}, "
-            f"before version {previous.number} ({day(previous.effective_date)})",
-            "later versions cannot take effect earlier: choose that day or later",
-            "effective_date",
+    if (problem := rules.follows(previous, record)) is not None:
+        yield problem
+    if previous is not None and record.minor:
+        yield from rules.not_minor(
+            routes.changes(getattr(previous, "routes", ()), record.routes), minor=True
         )
-    if (
-        today is not None
-        and record.review_date is not None
-        and record.review_date < today
-        and not record.withdrawn
-    ):
-        yield Problem(
-            "review_date_past",
-            f"the next review date ({day(record.review_date)}) has already passed",
-            "choose when this version will next be reviewed: today or later",
-            "review_date",
-        )
-
-
-def check_local(
-    record,
-    *,
-    anchors: Container[str] | None,
-    previous=None,
-    first_line: int = 1,
-) -> tuple[Rendered, list[Problem]]:
-    """Render a partnership's local information (a `partnerships.records.LocalRecord`) and
-    list its problems: asked by the partnership reader (files), the admin's local drafts and
-    publishing. `anchors` are the chapter's section anchors (None: there is no such chapter);
-    `previous` is the latest stored version (its number and effective date)."""
-    rendered = render_markdown(record.body, slug=record.chapter, first_line=first_line)
-    problems = missing_summary(record.summary)
-    if anchors is None:
-        problems.append(
-            Problem(
-                "unknown_chapter",
-                f"there is no chapter '{record.chapter}'",
-                "local information lives in local/<chapter-slug>/",
-                "chapter",
+    if today is not None:
+        # About to be published: its routes name contacts that exist now (the reader of a
+        # content tree checks them against the tree's files), and it says when it will next
+        # be reviewed (history loaded from files keeps its dates).
+        for slug in routes.unknown(record.routes):
+            yield Problem(
+                "unknown_route",
+                f"route '{slug}' is not a contact: name a national contact by its slug or a "
+                "partnership's contact by its kind (front-door, out-of-hours, lado, prevent...)",
+                field="routes",
             )
+        yield from rules.review_date(
+            record.review_date, record.no_review_reason, today=today, withdrawn=record.withdrawn
         )
-    elif record.section and record.section not in anchors:
-        problems.append(
-            Problem(
-                "unknown_section",
-                f"chapter '{record.chapter}' has no section '{record.section}'",
-                "use one of its anchors, or leave 'section' empty to add the text at the end",
-                "section",
-            )
-        )
-    if previous is not None and record.effective_date < previous.effective_date:
-        problems.append(
-            Problem(
-                "effective_before_previous",
-                f"version {record.number} would take effect on {day(record.effective_date)}, "
-                f"before version {previous.number} ({day(previous.effective_date)})",
-                "later versions cannot take effect earlier: choose that day or later",
-                "effective_date",
-            )
-        )
-    problems.extend(rendered.problems)
-    return rendered, problems
-
-
-def missing_summary(summary: str) -> list[Problem]:
-    """Local information and partnership contacts have no minor corrections: every version
-    says what changed."""
-    if summary.strip():
-        return []
-    return [
-        Problem(
-            "missing_summary",
-            "the amendment summary is empty",
-            "say what changed, in plain words",
-            "summary",
-        )
-    ]

@@ -1,8 +1,9 @@
 """Write one new version of a chapter: the single place the loader and the publisher share.
 
-It closes the previous version's validity interval at the new effective date, stores the
-rendered HTML, sections and cross-links, and tells listeners (search's index) in the same
-transaction.
+The versioning kit stores it (`procedures.versioning.storing.store_next`: the number follows,
+the previous interval closes at the new effective date); this adds what a chapter has beside
+its columns: the rendered HTML, sections and cross-links, and it tells listeners (search's
+index) in the same transaction.
 """
 
 from django.db import transaction
@@ -12,10 +13,9 @@ from procedures.models import Chapter, ChapterSlug, ChapterVersion, Link, Sectio
 from procedures.records import VersionRecord
 from procedures.rendering import Rendered
 from procedures.signals import version_stored
+from procedures.versioning.storing import Stored, VersionConflict, store_next
 
-
-class VersionConflict(Exception):
-    """The chapter moved on: another version was stored since the caller looked."""
+__all__ = ["VersionConflict", "store_version"]
 
 
 def store_version(
@@ -28,43 +28,35 @@ def store_version(
     chapters_by_slug=None,
     published_at,
     published_by=None,
-) -> ChapterVersion:
+    ahead_of_schedule=False,
+) -> Stored:
+    """Store `record` as `chapter`'s next version (`.version` of the result). With
+    `ahead_of_schedule` (an urgent correction), it may take effect before versions already
+    scheduled, which are moved out of the way (`.moved`), for the publisher to carry
+    forward."""
     chapters_by_slug = chapters_by_slug or {}
     with transaction.atomic():
-        # The lock makes concurrent writers of one chapter queue up; the unique constraints
-        # on (chapter, number) and on the open-ended version are the last line behind it.
+        # The chapter row is the lock: concurrent writers of one chapter queue up.
         Chapter.objects.select_for_update().filter(pk=chapter.pk).first()
         bump_on_commit()  # cached pages go stale once this commits
-        previous = (
-            ChapterVersion.objects.newest()
-            .filter(chapter=chapter)
-            .only("id", "number", "effective_date")
-            .first()
-        )
-        expected_number = previous.number + 1 if previous else 1
-        if record.number != expected_number:
-            raise VersionConflict(
-                f"'{chapter.slug}' is at version {expected_number - 1}; "
-                f"version {record.number} cannot follow it"
+        try:
+            stored = store_next(
+                ChapterVersion,
+                scope={"chapter": chapter},
+                values={
+                    **record.stored_fields(),
+                    "part": part,
+                    "replaced_by": _resolve(record.replaced_by, chapters_by_slug),
+                    "html": rendered.html,
+                    "release": release,
+                    "published_at": published_at,
+                    "published_by": published_by,
+                },
+                ahead_of_schedule=ahead_of_schedule,
             )
-        if previous is not None:
-            if record.effective_date < previous.effective_date:
-                raise VersionConflict(
-                    f"version {record.number} of '{chapter.slug}' cannot take effect on "
-                    f"{record.effective_date}, before version {previous.number} "
-                    f"({previous.effective_date})"
-                )
-            ChapterVersion.objects.filter(pk=previous.pk).update(valid_until=record.effective_date)
-        version = ChapterVersion.objects.create(
-            **record.stored_fields(),
-            chapter=chapter,
-            part=part,
-            replaced_by=_resolve(record.replaced_by, chapters_by_slug),
-            html=rendered.html,
-            release=release,
-            published_at=published_at,
-            published_by=published_by,
-        )
+        except VersionConflict as conflict:
+            raise VersionConflict(f"'{chapter.slug}': {conflict}") from None
+        version = stored.version
         Section.objects.bulk_create(
             Section(
                 version=version,
@@ -85,7 +77,7 @@ def store_version(
         related = [_resolve(slug, chapters_by_slug) for slug in record.related]
         version.related.set([chapter for chapter in related if chapter is not None])
         version_stored.send(sender=ChapterVersion, version=version)
-    return version
+    return stored
 
 
 def _resolve(slug, chapters_by_slug):

@@ -35,7 +35,7 @@ def search_partnership(query, *, partnership, day):
         return LocalResults()
     contacts = [
         contact
-        for contact in Contact.objects.filter(partnership=None)
+        for contact in selectors.in_force(national=True)
         if _matches(query, _contact_text(contact))
     ]
     local = []

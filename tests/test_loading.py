@@ -166,6 +166,7 @@ def test_loading_an_unchanged_tree_renders_nothing(db, monkeypatch):
 
 
 def test_a_first_load_renders_each_version_once(db, monkeypatch):
+    from partnerships import rules as partnership_rules
     from partnerships.models import LocalInformation
     from procedures import rules
     from procedures.content import tree
@@ -180,6 +181,7 @@ def test_a_first_load_renders_each_version_once(db, monkeypatch):
 
     monkeypatch.setattr(tree, "render_markdown", counting)
     monkeypatch.setattr(rules, "render_markdown", counting)
+    monkeypatch.setattr(partnership_rules, "render_markdown", counting)
     call_command("load_content", str(SAMPLE_CONTENT), verbosity=0)
     # Partnerships' local information goes through the same renderer, once each too.
     versions = ChapterVersion.objects.count() + LocalInformation.objects.count()

@@ -5,11 +5,28 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
 
-from procedures import selectors
+from procedures import routes, selectors
 from procedures.admin.editor import DeskEditor
 from procedures.drafts import prepare
 from procedures.models import Draft, Release
 from procedures.records import DRAFT_FIELD_OF
+
+
+class RoutesField(forms.MultipleChoiceField):
+    """The chapter's routes as ticks, kept in What to do now's order (local, then national).
+    The choices are read when the form is made: national contacts change."""
+
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "app-checkbox-columns"})
+
+    def __init__(self, *, encoder=None, decoder=None, **kwargs):
+        super().__init__(choices=(), **kwargs)  # the model's JSON options do not apply
+
+    def prepare_value(self, value):
+        return list(value or [])
+
+    def clean(self, value):
+        chosen = set(super().clean(value))
+        return [slug for slug, _ in self.choices if slug in chosen]
 
 
 class DraftForm(forms.ModelForm):
@@ -27,6 +44,8 @@ class DraftForm(forms.ModelForm):
             "minor",
             "effective_date",
             "review_date",
+            "no_review_reason",
+            "routes",
             "related",
             "release",
             "withdraw",
@@ -41,10 +60,18 @@ class DraftForm(forms.ModelForm):
             "related": forms.CheckboxSelectMultiple(attrs={"class": "app-checkbox-columns"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "withdrawn_reason": forms.Textarea(attrs={"rows": 3}),
+            "no_review_reason": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"routes": RoutesField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "routes" in self.fields:
+            known = routes.choices()
+            # A route stored before its contact was removed stays visible, to be unticked.
+            kept = [(s, s) for s in (self.initial.get("routes") or []) if s not in dict(known)]
+            self.fields["routes"].choices = known + kept
+            self.fields["routes"].required = False
         if "release" in self.fields:
             # Only releases still being prepared can take drafts.
             self.fields["release"].queryset = Release.objects.filter(published_at__isnull=True)
@@ -105,8 +132,8 @@ class DraftForm(forms.ModelForm):
         for problem in prepared.problems:
             if problem.field == "body" and problem.code != "empty_body":
                 continue
-            if problem.code == "nothing_to_amend":
-                continue
+            if problem.code in ("nothing_to_amend", "missing_review_date"):
+                continue  # the review lists them; they block publishing, not saving
             name = DRAFT_FIELD_OF.get(problem.field, problem.field)
             error = ValidationError(problem.sentence, code=problem.code)
             self.add_error(name if name in self.fields else None, error)

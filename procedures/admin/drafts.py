@@ -60,10 +60,14 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
         first = ["chapter", "slug", "chapter_number", "title", "part"]
         if obj is None:
             first.insert(1, "based_on")
-        amendment = ["summary", "minor", "effective_date", "review_date", "related", "release"]
+        amendment = [
+            "summary", "minor", "effective_date", "review_date", "no_review_reason", "related",
+            "release",
+        ]  # fmt: skip
         fieldsets = [
             (None, {"fields": first}),
             ("Chapter text", {"fields": ["body"]}),
+            ("What to do now", {"fields": ["routes"]}),
             ("Amendment", {"fields": amendment}),
             ("Withdrawal", {"fields": ["withdraw", "withdrawn_reason", "replaced_by"]}),
         ]
@@ -127,6 +131,7 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
             part=latest.part_id,
             body=text.source if text else "",
             related=[c.pk for c in latest.related.all()],
+            routes=list(latest.routes or []),
             # A passed review date is not inherited: the editor sets the next one.
             review_date=latest.review_date
             if latest.review_date and latest.review_date >= selectors.today()

@@ -2,6 +2,7 @@
 look."""
 
 import re
+from dataclasses import dataclass
 
 import yaml
 
@@ -146,3 +147,43 @@ def split_front_matter(text, shown, errors):
         )
         return None
     return meta, front, lines, closing
+
+
+@dataclass(frozen=True)
+class FrontMatterFile:
+    """A markdown file with front matter, read: its fields and where each is, and its body
+    with the file line the body starts on (blank lines after the front matter skipped)."""
+
+    shown: str  # the path as messages give it
+    meta: dict
+    front: str
+    body: str
+    body_line: int
+
+    def line_of(self, key) -> int:
+        """The file line of a front-matter field (1 when it is not there)."""
+        found = key_line(self.front, str(key))
+        return found + 1 if found else 1  # +1: the opening '---' is line 1
+
+
+def read_front_matter_file(path, root, errors, *, max_bytes) -> FrontMatterFile | None:
+    """A content file's front matter and body, or None after reporting why it cannot be
+    read: the chapter versions and a partnership's local information are both written so."""
+    shown = path.relative_to(root).as_posix()
+    text = decode(path, shown, errors, max_bytes=max_bytes)
+    if text is None:
+        return None
+    found = split_front_matter(text, shown, errors)
+    if found is None:
+        return None
+    meta, front, lines, closing = found
+    body_lines = lines[closing + 1 :]
+    joined = "\n".join(body_lines)
+    leading_blank = len(body_lines) - len(joined.lstrip("\n").split("\n"))
+    return FrontMatterFile(
+        shown=shown,
+        meta=meta,
+        front=front,
+        body=joined.strip("\n") + "\n",
+        body_line=closing + 2 + leading_blank,
+    )

@@ -7,6 +7,7 @@ from procedures.content.errors import ContentError
 from procedures.rendering import LinkTarget, render_markdown
 from procedures.rendering import _link_problems as link_problems
 from procedures.rules import check_version
+from procedures.versioning import rules
 
 
 def check_former_slugs(former_slugs, versions, errors):
@@ -67,20 +68,10 @@ def check_tree(versions, errors):
                 )
             else:
                 seen[version.number] = version
-        numbers = sorted(seen)
-        expected = list(range(1, len(numbers) + 1))
-        if numbers != expected:
-            missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
-            last = seen[max(numbers)]
-            errors.append(
-                ContentError(
-                    last.path,
-                    last.line_of("number"),
-                    f"chapter '{slug}' has versions {numbers} but no version "
-                    f"{', '.join(map(str, missing))}: versions count 1, 2, 3 without gaps",
-                    "version_gap",
-                )
-            )
+        gap = rules.numbering(seen, what=f"chapter '{slug}'")
+        if gap is not None:
+            last = seen[max(seen)]
+            errors.append(ContentError(last.path, last.line_of("number"), str(gap), gap.code))
     latest = {slug: max(vs, key=lambda v: v.number) for slug, vs in by_slug.items()}
     by_number = defaultdict(list)
     for version in latest.values():

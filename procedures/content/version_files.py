@@ -3,33 +3,21 @@
 import re
 
 from procedures.content.errors import ContentError
-from procedures.content.source_text import decode, key_line, split_front_matter
+from procedures.content.source_text import read_front_matter_file
 from procedures.records import FIELDS_BY_KEY, VersionRecord
 
 
 def read_version_file(path, root, errors, *, max_bytes):
-    shown = path.relative_to(root).as_posix()
-    text = decode(path, shown, errors, max_bytes=max_bytes)
-    if text is None:
+    file = read_front_matter_file(path, root, errors, max_bytes=max_bytes)
+    if file is None:
         return None
-    found = split_front_matter(text, shown, errors)
-    if found is None:
-        return None
-    meta, front, lines, closing = found
-
-    def line_of(key):
-        front_line = key_line(front, str(key))
-        return front_line + 1 if front_line else 1  # +1: the opening '---' is line 1
-
-    body_lines = lines[closing + 1 :]
-    body = "\n".join(body_lines).strip("\n") + "\n"
-    leading_blank = len(body_lines) - len("\n".join(body_lines).lstrip("\n").split("\n"))
+    shown, line_of = file.shown, file.line_of
     record, problems = VersionRecord.from_front_matter(
-        meta,
-        body=body,
+        file.meta,
+        body=file.body,
         path=shown,
-        body_line=closing + 2 + leading_blank,
-        field_lines={key: line_of(key) for key in meta},
+        body_line=file.body_line,
+        field_lines={key: line_of(key) for key in file.meta},
     )
     for problem in problems:
         line = 1 if problem.code == "missing_field" else line_of(_key_of(problem.field))

@@ -1,6 +1,8 @@
 """Partnership editors in the admin: each sees and reaches only their own partnership's drafts,
 versions and details; another's is a 404 by address and a forged form fails."""
 
+import datetime
+
 import pytest
 
 from partnerships.models import (
@@ -92,6 +94,7 @@ def test_an_editor_drafts_and_a_publisher_reviews_the_diff_and_publishes(people,
             "section": "reporting-routes",
             "body": "Northmoor hub: call 01632 960123.",
             "summary": "New hub number.",
+            "review_date": (datetime.date.today() + datetime.timedelta(days=365)).isoformat(),
         },
     )
     draft = PartnershipDraft.objects.get()

@@ -80,6 +80,13 @@ def other_publisher(db):
     return _user("quinn", "Publisher")
 
 
+def next_review(date):
+    """The review date a new draft starts with: the latest version's while it is still to
+    come, else a year from today."""
+    today = selectors.today()
+    return date if date is not None and date >= today else today + datetime.timedelta(days=365)
+
+
 @pytest.fixture
 def draft_of():
     """Start a draft of a chapter's next version the way "Draft the next version" does."""
@@ -99,6 +106,9 @@ def draft_of():
             part=latest.part,
             body=text,
             summary=summary,
+            routes=list(latest.routes),
+            # Every version says when it is next reviewed (the version rules).
+            review_date=next_review(latest.review_date),
             created_by=by,
         )
         values.update(fields)
@@ -130,6 +140,7 @@ def new_chapter_draft():
             part=part,
             body=body,
             summary=fields.pop("summary", "First published."),
+            review_date=fields.pop("review_date", next_review(None)),
             created_by=by,
             **fields,
         )

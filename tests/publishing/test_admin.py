@@ -31,6 +31,10 @@ def publish_from_review(client, what, pk, **kwargs):
     return client.post(f"/admin/procedures/{what}/{pk}/publish/", data, **kwargs)
 
 
+# Every version says when it will next be reviewed.
+NEXT_YEAR = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
+
+
 def draft_form(chapter, **overrides):
     """What the add form posts after "Draft the next version" (the admin prefills it)."""
     latest = chapter.versions.newest().get()
@@ -44,7 +48,7 @@ def draft_form(chapter, **overrides):
         "body": latest.source,
         "summary": "Changed.",
         "effective_date": "",
-        "review_date": "",
+        "review_date": NEXT_YEAR,
         "related": [c.pk for c in latest.related.all()],
         "release": "",
         "withdrawn_reason": "",
@@ -286,6 +290,7 @@ def test_a_new_chapter_is_drafted_previewed_and_published_from_the_admin(
         "part": Chapter.objects.get(slug="bullying").versions.get().part_id,
         "body": "## About {#about}\n\nSee [[bullying#cyberbullying]].\n",
         "summary": "First published.",
+        "review_date": NEXT_YEAR,
         "related": [Chapter.objects.get(slug="bullying").pk],
     }
     response = client.post("/admin/procedures/draft/add/", data)

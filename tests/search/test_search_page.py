@@ -6,8 +6,8 @@ import re
 
 import pytest
 from django.utils.html import escape
-from manual.views import page_number
 
+from manual.views import page_number
 from search import engine
 from search.query import MAX_LENGTH
 
