@@ -8,6 +8,7 @@ import logging
 
 from django.urls import NoReverseMatch, Resolver404, resolve
 
+from procedures import routes
 from procedures.models import ChapterVersion, Release
 from updates import conf
 from updates.choices import Choice, following_release
@@ -90,6 +91,8 @@ def _item(version: ChapterVersion) -> dict:
         "number": version.chapter_number,
         "title": version.title,
         "summary": version.summary,
+        # A change of whom to call or where to report is spelt out, whatever the summary says.
+        "routes_changed": _routes_changed(version),
         "url": absolute_url(version.chapter.get_absolute_url()),
         "withdrawn": version.is_withdrawn,
         "diff_url": _diff_url(version),
@@ -97,6 +100,19 @@ def _item(version: ChapterVersion) -> dict:
             absolute_url(version.replaced_by.get_absolute_url()) if version.replaced_by else ""
         ),
     }
+
+
+def _routes_changed(version: ChapterVersion) -> str:
+    previous = (
+        ChapterVersion.objects.filter(chapter_id=version.chapter_id, number=version.number - 1)
+        .only("routes")
+        .first()
+    )
+    words = routes.changes(previous.routes if previous else [], version.routes)
+    if not words:
+        return ""
+    sentence = "; ".join(words)
+    return sentence[0].upper() + sentence[1:] + "."
 
 
 def _diff_url(version: ChapterVersion) -> str:

@@ -102,12 +102,16 @@ def test_contacts_page_lists_national_and_the_chosen_partnerships_contacts(clien
 
 
 def test_online_safety_names_its_national_routes_from_7_december_2026(client, sample_manual):
-    """Version 4 (a minor correction on the day version 3 takes effect) adds the routes."""
+    """Version 4 (on the day version 3 takes effect) adds the routes: an amendment
+    practitioners are told of, never a minor correction, with the routes in what changed."""
 
     v3, v4 = ChapterVersion.objects.filter(
         chapter__slug="online-safety", number__in=[3, 4]
     ).order_by("number")
-    assert v4.source == v3.source and v4.change == "minor"
+    assert v4.source == v3.source and v4.change == "updated"
+    what_changed = client.get("/chapters/online-safety/versions/3...4/").content.decode()
+    assert "what changed is in the details above" in what_changed
+    assert "What to do now" in what_changed and "CEOP Safety Centre" in what_changed
     assert v4.routes == ["ceop", "report-remove", "iwf", "childline", "report-harmful-content"]
     page = client.get("/chapters/online-safety/versions/4/").content.decode()
     start = page.index('id="what-to-do-now"')
