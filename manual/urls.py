@@ -21,7 +21,7 @@ urlpatterns = [
     ),
     path("chapters/<slug:slug>/versions/<int:a>...<int:b>/", core.diff, name="diff"),
     path("chapters/<slug:slug>/compare/", core.compare, name="compare"),
-    path("amendments/", core.amendments, name="amendments"),
+    path("amendments/", views.amendments, name="amendments"),
     path("amendments/feed/", core.AmendmentsFeed(), name="amendments_feed"),
     path("amendments/<int:pk>/", core.release, name="release"),
     path("as-of/", core.as_of, name="as_of"),

@@ -18,6 +18,7 @@ from glossary.views import marked_chapter_html
 from partnerships import page as partnership_page
 from partnerships import selectors as partnership_selectors
 from procedures import review_dates, selectors
+from procedures import views as core
 from procedures.caching import cached_page
 from procedures.models import ChapterVersion
 from procedures.views import by_chapter, css_string, day, day_or_400, printed_on
@@ -211,6 +212,19 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
     context.update(local_context)
     context.update(extra or {})
     return render(request, "procedures/chapter.html", context)
+
+
+@cached_page
+def amendments(request):
+    """The amendments, the national contacts' changes and, under /p/<partnership>/, that
+    partnership's own changes of local information and contacts, coming ones first."""
+    partnership = getattr(request, "partnership", None)
+    context = {
+        **core.amendments_context(),
+        "national_changes": partnership_selectors.changes(None),
+        "partnership_changes": partnership_selectors.changes(partnership) if partnership else None,
+    }
+    return render(request, "partnerships/amendments.html", context)
 
 
 # --- search ---------------------------------------------------------------------------------

@@ -263,13 +263,28 @@ def _release_versions_prefetch():
 
 
 def amendments_outside_releases(on: datetime.date | None = None) -> list[ChapterVersion]:
-    """Versions loaded or published without a release (minor corrections aside), newest first."""
+    """Versions loaded or published without a release (minor corrections aside) that have
+    taken effect, newest first."""
     return list(
-        ChapterVersion.objects.filter(release__isnull=True, effective_date__lte=on or today())
+        ChapterVersion.objects.filter(release__isnull=True)
+        .in_effect_by(on)
         .exclude(change=ChapterVersion.Change.MINOR)
         .select_related("chapter", "replaced_by")
         .defer("source", "html")
         .order_by("-effective_date", "number_key")
+    )
+
+
+def coming_outside_releases(on: datetime.date | None = None) -> list[ChapterVersion]:
+    """Versions published without a release that are still to take effect, soonest first:
+    practitioners are told of them before they apply."""
+    return list(
+        ChapterVersion.objects.filter(release__isnull=True)
+        .scheduled(after=on)
+        .exclude(change=ChapterVersion.Change.MINOR)
+        .select_related("chapter", "replaced_by")
+        .defer("source", "html")
+        .order_by("effective_date", "number_key")
     )
 
 

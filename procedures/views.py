@@ -107,19 +107,23 @@ def compare(request, chapter):
 
 @cached_page
 def amendments(request):
-    releases = selectors.releases_in_effect()
-    return render(
-        request,
-        "procedures/amendments.html",
-        {
-            "releases": [(release, _grouped(release.versions.all())) for release in releases],
-            "scheduled": [
-                (release, _grouped(release.versions.all()))
-                for release in selectors.scheduled_releases()
-            ],
-            "outside_releases": _by_date(selectors.amendments_outside_releases()),
-        },
-    )
+    return render(request, "procedures/amendments.html", amendments_context())
+
+
+def amendments_context():
+    """Releases and amendments in effect, newest first, and those still to take effect."""
+    return {
+        "releases": [
+            (release, _grouped(release.versions.all()))
+            for release in selectors.releases_in_effect()
+        ],
+        "scheduled": [
+            (release, _grouped(release.versions.all()))
+            for release in selectors.scheduled_releases()
+        ],
+        "outside_releases": _by_date(selectors.amendments_outside_releases()),
+        "coming_outside_releases": _by_date(selectors.coming_outside_releases()),
+    }
 
 
 def release(request, pk):
@@ -177,7 +181,9 @@ class AmendmentsFeed(Feed):
             for release in selectors.releases_in_effect() + selectors.scheduled_releases()
         ]
         entries += [
-            (_dated(version), version) for version in selectors.amendments_outside_releases()
+            (_dated(version), version)
+            for version in selectors.amendments_outside_releases()
+            + selectors.coming_outside_releases()
         ]
         entries.sort(key=lambda entry: (entry[0], _effective(entry[1])), reverse=True)
         return [item for _, item in entries[:50]]
@@ -219,13 +225,12 @@ def _effective(item):
 
 
 def _dated(item):
-    """When a feed entry was published: the publishing moment, except for history loaded from
-    files (published by nobody), which took effect on its effective date, not on the day the
-    manual was loaded."""
+    """When a feed entry was published: the publishing moment, except for versions loaded
+    from files (published by nobody), dated by when they take effect, not by the day the
+    manual was loaded (a coming one is dated by its future day)."""
     if item.published_by_id is not None:
         return item.published_at
-    start = datetime.datetime.combine(item.effective_date, datetime.time())
-    return min(item.published_at, timezone.make_aware(start))
+    return timezone.make_aware(datetime.datetime.combine(item.effective_date, datetime.time()))
 
 
 # --- point in time --------------------------------------------------------------------------
