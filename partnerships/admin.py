@@ -287,7 +287,8 @@ class PartnershipDraftAdmin(NotFoundByAddress, admin.ModelAdmin):
         practitioners will see it, the problems, and the publish button."""
         draft = self._draft(request, pk)
         prepared = prepare(draft)
-        previous = prepared.previous
+        # An urgent correction is compared with the version in force it corrects.
+        previous = prepared.corrects or prepared.previous
         if draft.kind == LOCAL:
             before = previous.text if previous else ""
             after = prepared.rendered.text
@@ -376,6 +377,8 @@ class LocalInformationAdmin(ScopedReadOnly, admin.ModelAdmin):
 
     @admin.display(description="Next version")
     def draft_next(self, obj):
+        if obj.valid_until is not None:
+            return ""  # the next version follows the newest
         url = reverse("admin:partnerships_partnershipdraft_add")
         return format_html(
             '<a href="{}?kind=local&amp;partnership={}&amp;chapter={}">Draft the next version</a>',

@@ -15,7 +15,7 @@ from procedures.content.source_text import load_yaml, yaml_line, yaml_problem
 from procedures.models import Section
 from procedures.problems import Problem
 from procedures.rendering import Rendered
-from procedures.versioning import rules
+from procedures.versioning import carrying, rules
 
 from . import selectors
 from .models import ContactsVersion, LocalInformation, Partnership, PartnershipDraft
@@ -51,6 +51,9 @@ class PreparedPartnership:
     record: LocalRecord | Details
     rendered: Rendered | None
     problems: list[Problem] = field(default_factory=list)
+    # An urgent correction ahead of scheduled versions (procedures.versioning.carrying).
+    corrects: object = None
+    ahead_of: list = field(default_factory=list)
 
     @property
     def number(self):
@@ -71,6 +74,7 @@ class PreparedPartnership:
             self.record.summary,
             self.record.effective_date.isoformat(),
             f"{self.record.review_date or ''}:{self.record.no_review_reason}",
+            [plan.identity() for plan in self.ahead_of],
         )
 
     def messages(self):
@@ -142,16 +146,23 @@ def _prepare_local(draft):
         review_date=draft.review_date,
         no_review_reason=draft.no_review_reason.strip(),
     )
+    corrects, ahead_of = carrying.plan(
+        previous,
+        number=record.number,
+        effective_date=record.effective_date,
+        text=record.body,
+        text_of=lambda version: version.source,
+    )
     rendered, problems = check_local(
         record,
         anchors=chapter_anchors(chapter),
-        previous=previous,
+        previous=corrects or previous,
         contacts=selectors.contacts(draft.partnership) if draft.partnership_id else (),
     )
     problems += rules.review_date(record.review_date, record.no_review_reason, today=manual.today())
     if draft.partnership_id is None:
         problems.insert(0, Problem("no_partnership", "choose the partnership", field="partnership"))
-    return PreparedPartnership(draft, previous, record, rendered, problems)
+    return PreparedPartnership(draft, previous, record, rendered, problems, corrects, ahead_of)
 
 
 def _prepare_contacts(draft):
@@ -200,12 +211,21 @@ def _prepare_contacts(draft):
         summary=draft.summary.strip(), effective_date=draft.effective_date or manual.today(),
         review_date=draft.review_date, no_review_reason=draft.no_review_reason.strip(),
     )  # fmt: skip
-    if previous is not None:
-        later = SimpleNamespace(number=previous.number + 1, effective_date=record.effective_date)
-        if (problem := rules.follows(previous, later)) is not None:
-            problems.append(problem)
+    later = SimpleNamespace(
+        number=(previous.number if previous else 0) + 1, effective_date=record.effective_date
+    )
+    corrects, ahead_of = carrying.plan(
+        previous,
+        number=later.number,
+        effective_date=later.effective_date,
+        text=record.contacts_text,
+        text_of=lambda version: version.contacts,
+        mergeable=False,  # a person checks every number of a scheduled change again
+    )
+    if (problem := rules.follows(corrects or previous, later)) is not None:
+        problems.append(problem)
     if previous is not None and previous.source_hash == record.source_hash:
         problems.append(
             Problem("nothing_changed", "nothing differs from the published contacts", field="body")
         )
-    return PreparedPartnership(draft, previous, record, None, problems)
+    return PreparedPartnership(draft, previous, record, None, problems, corrects, ahead_of)

@@ -18,10 +18,12 @@ from django.utils import timezone
 from partnerships import roles
 from procedures.drafts import fingerprint
 from procedures.models import AuditEntry
+from procedures.rendering import render_markdown
 from procedures.versioning.actions import PublishAction, PublishingError, four_eyes, record
 
 from .drafts import LOCAL, latest_contacts, latest_local, prepare, whose
 from .models import LocalInformation, Partnership, PartnershipDraft
+from .records import LocalRecord
 from .signals import local_information_published
 from .versions import store_contacts, store_local
 
@@ -153,17 +155,19 @@ class PublishPartnershipDraft(PublishAction):
         draft, record, now = self.draft, self.prepared.record, timezone.now()
         if draft.kind == PartnershipDraft.Kind.LOCAL:
             record = dataclasses.replace(record, rendered=self.prepared.rendered)
-            version = store_local(
+            stored = store_local(
                 partnership=draft.partnership,
                 chapter=draft.chapter,
                 record=record,
                 published_by=self.by,
                 published_at=now,
+                ahead_of_schedule=bool(self.prepared.ahead_of),
             )
+            version = stored.version
             published = {"published_local": version}
             _announce_local_after_commit(draft.partnership, version)
         else:
-            version = store_contacts(
+            stored = store_contacts(
                 partnership=draft.partnership,
                 name=record.name,
                 area=record.area,
@@ -174,7 +178,9 @@ class PublishPartnershipDraft(PublishAction):
                 no_review_reason=record.no_review_reason,
                 published_by=self.by,
                 published_at=now,
+                ahead_of_schedule=bool(self.prepared.ahead_of),
             )
+            version = stored.version
             if draft.partnership_id:
                 Partnership.objects.filter(pk=draft.partnership_id).update(
                     name=record.name, area=record.area
@@ -184,10 +190,56 @@ class PublishPartnershipDraft(PublishAction):
             status=PartnershipDraft.Status.PUBLISHED, published_at=now, published_by=self.by,
             **published,
         )  # fmt: skip
-        return [version]
+        self.now = now
+        return [version, *self.carry_forward(self.prepared.ahead_of, stored.moved)]
 
     def describe(self, versions):
         return f"{self.draft}, version {versions[0].number}"
+
+    def store_carried(self, scheduled, plan):
+        """Local information carried forward onto the correction (contacts are always sent
+        back: a person checks every number)."""
+        record = dataclasses.replace(
+            LocalRecord.from_version(scheduled),
+            number=latest_local(scheduled.partnership_id, scheduled.chapter_id).number + 1,
+            body=plan.merged,
+            summary=plan.summary,
+            path="",
+        )
+        rendered = render_markdown(record.body, slug=record.chapter)
+        return store_local(
+            partnership=scheduled.partnership,
+            chapter=scheduled.chapter,
+            record=dataclasses.replace(record, rendered=rendered),
+            published_by=self.by,
+            published_at=self.now,
+        ).version
+
+    def send_back(self, scheduled):
+        """The scheduled version as a draft of the next version, for a publisher to review."""
+        draft = self.draft
+        latest = (
+            latest_local(draft.partnership_id, draft.chapter_id)
+            if draft.kind == LOCAL
+            else latest_contacts(draft.partnership_id)
+        )
+        local = draft.kind == LOCAL
+        returned = PartnershipDraft.objects.create(
+            kind=draft.kind,
+            partnership_id=draft.partnership_id,
+            chapter_id=draft.chapter_id,
+            section=scheduled.section if local else "",
+            body=scheduled.source if local else scheduled.contacts,
+            name="" if local else scheduled.name,
+            area="" if local else scheduled.area,
+            summary=scheduled.summary,
+            effective_date=scheduled.effective_date,
+            review_date=scheduled.review_date,
+            no_review_reason=scheduled.no_review_reason,
+            based_on=latest.number,
+            created_by=self.by,
+        )
+        return returned
 
 
 def _announce_local_after_commit(partnership, version):

@@ -11,9 +11,11 @@ from .models import Contact, ContactsVersion, LocalInformation
 from .records import contacts_text, details_hash
 
 
-def store_local(*, partnership, chapter, record, published_by=None, published_at=None):
+def store_local(
+    *, partnership, chapter, record, published_by=None, published_at=None, ahead_of_schedule=False
+):
     """Store `record` (a LocalRecord with its rendering) as the next version of the
-    partnership's local information in the chapter."""
+    partnership's local information in the chapter. Returns what `store_next` does."""
     bump_on_commit()
     return store_next(
         LocalInformation,
@@ -24,7 +26,8 @@ def store_local(*, partnership, chapter, record, published_by=None, published_at
             "published_at": published_at or timezone.now(),
             "published_by": published_by,
         },
-    ).version
+        ahead_of_schedule=ahead_of_schedule,
+    )
 
 
 def store_contacts(
@@ -40,13 +43,15 @@ def store_contacts(
     source_file="",
     published_by=None,
     published_at=None,
-) -> ContactsVersion:
+    ahead_of_schedule=False,
+):
     """Store the partnership's (None: the national) contacts as their next version, with a
-    Contact row each: pages read the rows of the version in force on the day."""
+    Contact row each: pages read the rows of the version in force on the day. Returns what
+    `store_next` does."""
     bump_on_commit()
     text = contacts_text(contacts, national=partnership is None)
     latest = ContactsVersion.objects.of(partnership=partnership).newest().first()
-    version = store_next(
+    stored = store_next(
         ContactsVersion,
         scope={"partnership": partnership},
         values={
@@ -64,11 +69,13 @@ def store_contacts(
             "published_at": published_at or timezone.now(),
             "published_by": published_by,
         },
-    ).version
+        ahead_of_schedule=ahead_of_schedule,
+    )
+    version = stored.version
     Contact.objects.bulk_create(
         Contact(
             partnership=partnership, version=version, slug=record.slug, **record.stored_fields()
         )
         for record in contacts
     )
-    return version
+    return stored

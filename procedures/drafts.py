@@ -14,23 +14,9 @@ from procedures.models import Chapter, ChapterSlug, ChapterVersion, Draft, Link
 from procedures.problems import Problem
 from procedures.records import VersionRecord
 from procedures.rendering import LinkTarget, Rendered, render_markdown
-from procedures.rules import check_version, day
-from procedures.versioning.merging import merge3
-
-
-@dataclass(frozen=True)
-class CarryForward:
-    """What publishing an urgent correction does with a version scheduled after it: carry it
-    forward (`merged`, its text with the correction's changes) or, where both change the same
-    lines (`merged` is None), send it back for review."""
-
-    scheduled: ChapterVersion
-    merged: str | None
-    summary: str
-
-    @property
-    def sent_back(self):
-        return self.merged is None
+from procedures.rules import check_version
+from procedures.versioning import carrying
+from procedures.versioning.carrying import CarryForward
 
 
 @dataclass
@@ -85,10 +71,7 @@ class Prepared:
             record.release,
             record.effective_date.isoformat(),
             # An approval covers what happens to the versions it goes ahead of.
-            [
-                (plan.scheduled.number, hashlib.sha256((plan.merged or "").encode()).hexdigest())
-                for plan in self.ahead_of
-            ],
+            [plan.identity() for plan in self.ahead_of],
         )
 
     def side(self):
@@ -149,7 +132,13 @@ def prepare_all(drafts, *, previous_by_chapter=None, release=None, related=None)
     targets = {**selectors.link_targets(slugs=named - set(own_targets)), **own_targets}
     prepared = []
     for draft, previous, record in records:
-        corrects, ahead_of = _ahead_of_schedule(previous, record)
+        corrects, ahead_of = carrying.plan(
+            previous,
+            number=record.number,
+            effective_date=record.effective_date,
+            text=record.body,
+            text_of=lambda version: version.source,
+        )
         rendered, problems = check_version(
             record,
             targets=targets,
@@ -166,33 +155,6 @@ def prepare_all(drafts, *, previous_by_chapter=None, release=None, related=None)
         prepared.append(Prepared(draft, previous, record, rendered, problems, corrects, ahead_of))
     _check_removed_sections(prepared)
     return prepared
-
-
-def _ahead_of_schedule(previous, record):
-    """For a version taking effect (today or later) before versions already scheduled: the
-    version in force on its date, which it corrects, and a plan for each scheduled one."""
-    today = selectors.today()
-    if (
-        previous is None
-        or record.effective_date >= previous.effective_date
-        or record.effective_date < today
-    ):
-        return None, []
-    versions = ChapterVersion.objects.filter(chapter_id=previous.chapter_id)
-    corrects = versions.valid_on(record.effective_date).first()
-    scheduled = list(versions.scheduled(after=record.effective_date).order_by("number"))
-    if corrects is None:
-        return None, []
-    plans, base, ours = [], corrects.source, record.body
-    for version in scheduled:
-        merged = merge3(base, ours, version.source) if ours is not None else None
-        summary = (
-            f"{version.summary} Carried forward onto version {record.number}, the correction "
-            f"in force from {day(record.effective_date)}, whose changes it keeps."
-        )
-        plans.append(CarryForward(version, merged, summary))
-        base, ours = version.source, merged
-    return corrects, plans
 
 
 def fingerprint(prepared, release=None) -> str:

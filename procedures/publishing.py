@@ -107,7 +107,7 @@ class PublishDraft(PublishAction):
         if self.release is None and not self.prepared[0].record.minor:
             # A change published on its own is still announced like any release.
             self.release = _release_for(self.prepared[0].record)
-        versions = _store_all(self.prepared, self.release, self.by, now)
+        versions = self._store_all(now)
         _check_chapter_numbers(versions)
         if self.release is not None:
             self.release.published_at = now
@@ -116,6 +116,81 @@ class PublishDraft(PublishAction):
             if any(v.change != ChapterVersion.Change.MINOR for v in versions):
                 _announce_after_commit(self.release)
         return versions
+
+    def _store_all(self, now):
+        # Chapters first (new ones, renames), so cross-links between drafts of one release
+        # resolve.
+        chapters = {each.draft.pk: _chapter_for(each) for each in self.prepared}
+        self.by_slug = {chapter.slug: chapter for chapter in chapters.values()}
+        versions = []
+        for each in self.prepared:
+            draft = each.draft
+            chapter = chapters[draft.pk]
+            stored = store_version(
+                chapter=chapter,
+                record=each.record,
+                rendered=each.rendered,
+                part=draft.part,
+                release=self.release,
+                chapters_by_slug=self.by_slug,
+                published_at=now,
+                published_by=self.by,
+                ahead_of_schedule=bool(each.ahead_of),
+            )
+            Draft.objects.filter(pk=draft.pk).update(
+                status=Draft.Status.PUBLISHED,
+                chapter=chapter,
+                release=self.release,
+                published_version=stored.version,
+                published_at=now,
+                published_by=self.by,
+            )
+            versions.append(stored.version)
+            self.now = now
+            versions.extend(self.carry_forward(each.ahead_of, stored.moved))
+        return versions
+
+    def store_carried(self, scheduled, plan):
+        latest = ChapterVersion.objects.newest().get(chapter_id=scheduled.chapter_id)
+        carried = dataclasses.replace(
+            VersionRecord.from_version(scheduled),
+            number=latest.number + 1,
+            body=plan.merged,
+            summary=plan.summary,
+            path="",
+        )
+        return store_version(
+            chapter=scheduled.chapter,
+            record=carried,
+            rendered=render_markdown(carried.body, slug=carried.slug),
+            part=scheduled.part,
+            release=scheduled.release,
+            chapters_by_slug=self.by_slug,
+            published_at=self.now,
+            published_by=self.by,
+        ).version
+
+    def send_back(self, scheduled):
+        """The scheduled version's text as a draft of the chapter's next version, sent for
+        review: a publisher decides how it goes with the correction."""
+        latest = ChapterVersion.objects.newest().get(chapter_id=scheduled.chapter_id)
+        draft = Draft.objects.create(
+            chapter_id=scheduled.chapter_id,
+            based_on=latest.number,
+            chapter_number=scheduled.chapter_number,
+            title=scheduled.title,
+            part=scheduled.part,
+            body=scheduled.source,
+            summary=scheduled.summary,
+            effective_date=scheduled.effective_date,
+            review_date=scheduled.review_date,
+            no_review_reason=scheduled.no_review_reason,
+            routes=scheduled.routes,
+            created_by=self.by,
+        )
+        draft.related.set(scheduled.related.all())
+        ReviewRequest.objects.create(draft=draft, by=self.by, at=timezone.now())
+        return draft
 
     def describe(self, versions):
         return str(self.drafts[0])
@@ -250,98 +325,6 @@ def _release_for(record):
     return Release.objects.create(
         name=name, effective_date=record.effective_date, introduction=record.summary
     )
-
-
-def _store_all(prepared, release, by, now):
-    # Chapters first (new ones, renames), so cross-links between drafts of one release resolve.
-    chapters = {each.draft.pk: _chapter_for(each) for each in prepared}
-    by_slug = {chapter.slug: chapter for chapter in chapters.values()}
-    versions = []
-    for each in prepared:
-        draft = each.draft
-        chapter = chapters[draft.pk]
-        stored = store_version(
-            chapter=chapter,
-            record=each.record,
-            rendered=each.rendered,
-            part=draft.part,
-            release=release,
-            chapters_by_slug=by_slug,
-            published_at=now,
-            published_by=by,
-            ahead_of_schedule=bool(each.ahead_of),
-        )
-        Draft.objects.filter(pk=draft.pk).update(
-            status=Draft.Status.PUBLISHED,
-            chapter=chapter,
-            release=release,
-            published_version=stored.version,
-            published_at=now,
-            published_by=by,
-        )
-        versions.append(stored.version)
-        versions.extend(_carry_forward(each, stored.moved, chapter, by_slug, by, now))
-    return versions
-
-
-def _carry_forward(prepared, moved, chapter, by_slug, by, now):
-    """Each scheduled version the correction went ahead of, as its review said: carried
-    forward onto it (a new version on the scheduled date holding both changes), or sent back
-    for review as a draft where both change the same lines. Returns the versions stored."""
-    stored = []
-    for plan, scheduled in zip(prepared.ahead_of, moved, strict=True):
-        if plan.merged is None:
-            draft = _send_back(scheduled, by)
-            record(
-                AuditEntry.Action.SEND_BACK,
-                by=by,
-                what=f"{scheduled}: sent back for review as draft {draft.pk}, because it and "
-                "the urgent correction change the same lines",
-            )
-            continue
-        carried = dataclasses.replace(
-            VersionRecord.from_version(scheduled),
-            number=ChapterVersion.objects.newest().get(chapter=chapter).number + 1,
-            body=plan.merged,
-            summary=plan.summary,
-            path="",
-        )
-        stored.append(
-            store_version(
-                chapter=chapter,
-                record=carried,
-                rendered=render_markdown(carried.body, slug=carried.slug),
-                part=scheduled.part,
-                release=scheduled.release,
-                chapters_by_slug=by_slug,
-                published_at=now,
-                published_by=by,
-            ).version
-        )
-    return stored
-
-
-def _send_back(scheduled, by):
-    """The scheduled version's text as a draft of the chapter's next version, sent for
-    review: a publisher decides how it goes with the correction."""
-    latest = ChapterVersion.objects.newest().get(chapter_id=scheduled.chapter_id)
-    draft = Draft.objects.create(
-        chapter_id=scheduled.chapter_id,
-        based_on=latest.number,
-        chapter_number=scheduled.chapter_number,
-        title=scheduled.title,
-        part=scheduled.part,
-        body=scheduled.source,
-        summary=scheduled.summary,
-        effective_date=scheduled.effective_date,
-        review_date=scheduled.review_date,
-        no_review_reason=scheduled.no_review_reason,
-        routes=scheduled.routes,
-        created_by=by,
-    )
-    draft.related.set(scheduled.related.all())
-    ReviewRequest.objects.create(draft=draft, by=by, at=timezone.now())
-    return draft
 
 
 def _chapter_for(prepared):

@@ -121,6 +121,34 @@ class PublishAction:
         """Whether the audit entry links the version (chapter versions only, so far)."""
         return False
 
+    def store_carried(self, scheduled, plan):
+        """Store `scheduled` carried forward (`plan.merged`, `plan.summary`) as the thing's
+        next version, on its own effective date; returns the version."""
+        raise NotImplementedError
+
+    def send_back(self, scheduled):
+        """Make `scheduled` a draft of the thing's next version, sent for review; returns it."""
+        raise NotImplementedError
+
+    # --- an urgent correction ahead of scheduled versions (procedures.versioning.carrying) -
+
+    def carry_forward(self, plans, moved):
+        """Follow the plan the review showed for each scheduled version the correction went
+        ahead of: carried forward onto it, or sent back for review. Never dropped."""
+        stored = []
+        for plan, scheduled in zip(plans, moved, strict=True):
+            if plan.sent_back:
+                draft = self.send_back(scheduled)
+                record(
+                    AuditEntry.Action.SEND_BACK,
+                    by=self.by,
+                    what=f"{scheduled}: sent back for review as draft {draft.pk}, because it "
+                    "and the urgent correction change the same lines",
+                )
+            else:
+                stored.append(self.store_carried(scheduled, plan))
+        return stored
+
     # --- the checks every kind makes -----------------------------------------------------
 
     def refuse(self, reason: str):

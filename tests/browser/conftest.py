@@ -86,12 +86,13 @@ def console_errors(page):
 @pytest.fixture
 def manual_as_it_stands_today(db, tmp_path):
     """The sample manual without versions scheduled after today (Online safety 3 takes effect
-    on 7 December 2026), for stories that publish an amendment taking effect today, which must
-    follow every version already published."""
+    on 7 December 2026, Northmoor's next local information on 4 January 2027), for stories
+    that publish an amendment taking effect today after every version already published."""
     folder = tmp_path / "content"
     shutil.copytree(SAMPLE_CONTENT, folder)
     today = timezone.localdate().isoformat()
-    for path in folder.glob("chapters/*/v*.md"):
+    versions = [*folder.glob("chapters/*/v*.md"), *folder.glob("partnerships/*/local/*/v*.md")]
+    for path in versions:
         effective = re.search(r"^effective: (\S+)$", path.read_text(encoding="utf-8"), re.M)
         if effective.group(1) > today:
             path.unlink()

@@ -3,6 +3,7 @@ the problem's link to its line, fixes it and sends the draft for review; a publi
 and publishes it. Every click is counted (the issue's aim: five or fewer from the chapter list
 and the drafts list). axe-core checks every admin page an editor or a publisher uses."""
 
+import datetime
 import re
 
 import pytest
@@ -17,6 +18,8 @@ GOOD = "[[bullying|Bullying]]"
 BROKEN = "[[bulying|Bullying]]"
 OLD = "It is possible for one victim to be bullied by many perpetrators."
 NEW = "One child may be bullied by many others, often in group chats."
+# Every version is published with its next review date.
+NEXT_YEAR = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
 SUMMARY = "How children are harmed online: bullying in group chats."
 
 
@@ -114,6 +117,7 @@ def test_an_editor_fixes_a_problem_at_its_line_and_a_publisher_publishes(
     body.fill(body.input_value().replace(BROKEN, GOOD).replace(OLD, NEW))
     expect(preview.locator(".app-problems")).to_have_count(0)
     editor.get_by_label("Amendment summary").fill(SUMMARY)
+    editor.get_by_label("Next review").fill(NEXT_YEAR)
     click(editor.get_by_role("button", name="Save and send for review"))
     expect(editor.locator(".messagelist")).to_contain_text("sent '2.5 Online safety")
     expect(
@@ -193,6 +197,7 @@ def broken_draft():
         part=latest.part,
         body=latest.source.replace(GOOD, BROKEN),
         summary="Changed.",
+        review_date=datetime.date.today() + datetime.timedelta(days=365),
         created_by=User.objects.get(username="edna"),
     )
 
@@ -252,6 +257,7 @@ def test_signed_out_while_editing_the_text_is_kept_until_signed_in_again(site, b
     body.type(" More.")
     expect(preview).not_to_contain_text("signed out")
     editor.get_by_label("Amendment summary").fill("Words added.")
+    editor.get_by_label("Next review").fill(NEXT_YEAR)
     editor.get_by_role("button", name="Save and review").click()
     expect(editor.locator(".messagelist")).to_contain_text("Saved")
     assert "Words typed after the session ended. More." in Draft.objects.get().body

@@ -3,6 +3,8 @@ drafts the next version of its text in Online safety, Northmoor's publisher (ano
 four-eyes) reviews the diff and the box practitioners will see, and publishes; the public
 chapter under /p/northmoor/ shows it at once, axe-clean, and so does its amendments page."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -12,6 +14,7 @@ from partnerships.models import LocalInformation, Partnership, PartnershipEditor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+NEXT_YEAR = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
 ADDED = "From January the hub also answers on Saturday mornings."
 SUMMARY = "The Online Safety Hub now opens on Saturday mornings."
 
@@ -59,6 +62,7 @@ def test_a_partnership_editor_drafts_and_its_publisher_publishes_local_informati
     assert "Northmoor Online Safety Hub" in current
     body.fill(current.rstrip("\n") + "\n\n" + ADDED + "\n")
     editor.locator("#id_summary").fill(SUMMARY)
+    editor.get_by_label("Next review").fill(NEXT_YEAR)
     editor.get_by_role("button", name="Save", exact=True).click()
     expect(editor.get_by_role("heading", name="Review: Northmoor")).to_be_visible()
     expect(editor.locator(".app-publish-form")).not_to_contain_text("Publish version")

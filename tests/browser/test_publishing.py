@@ -3,6 +3,7 @@ safety and checks the preview; a publisher reviews the diff and publishes it in 
 reader in another browser context sees the new version, its amendment, the release, and search
 finds the new words and not the removed ones. axe-core checks every public page on the way."""
 
+import datetime
 import re
 
 import pytest
@@ -15,6 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 REMOVED = "children and young people tend to become less inhibited"
 ADDED = "children and young people can feel emboldened by anonymity and sextortionists exploit it"
+# Every version is published with its next review date.
+NEXT_YEAR = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
 SUMMARY = "Types of online abuse: how anonymity emboldens children and is exploited."
 
 
@@ -62,6 +65,7 @@ def test_an_amendment_goes_from_draft_to_reader(site, browser, axe_check):
     expect(preview).to_contain_text("emboldened by anonymity")  # the live preview, rendered
     expect(preview).not_to_contain_text("cannot be published")
     editor.get_by_label("Amendment summary").fill(SUMMARY)
+    editor.get_by_label("Next review").fill(NEXT_YEAR)
     editor.get_by_label("Release").select_option(label="Autumn 2026 update")
     editor.get_by_role("button", name="Save and continue editing").click()
     expect(editor.locator(".messagelist")).to_contain_text("was added successfully")

@@ -252,3 +252,32 @@ def test_readers_see_the_amendments_and_what_changed(people, client):
     eastbrook = client.get("/p/eastbrook/chapters/online-safety/local/").content.decode()
     assert "960123" not in eastbrook and "Eastbrook resilience" in eastbrook
     assert client.get("/chapters/online-safety/local/").status_code == 404
+
+
+def test_an_urgent_local_correction_carries_a_scheduled_version_forward(people, client):
+    """Local information keeps the same promise as a chapter: a correction taking effect
+    today goes before a scheduled version, which is carried forward onto it."""
+    today = datetime.date.today()
+    next_week = today + datetime.timedelta(days=7)
+    text = "Northmoor hub: call 01632 960123.\n\nWeekdays only.\n\nAsk for the duty worker.\n"
+    publish(people["nick"], local_draft(people["nora"], body=text))
+    scheduled = local_draft(
+        people["nora"],
+        body=text.replace("Ask for the duty worker.", "Ask for the online safety lead."),
+        effective_date=next_week,
+    )
+    publish(people["nick"], scheduled)
+    urgent = local_draft(
+        people["nora"],
+        body=text.replace("01632 960123", "01632 960555"),
+        summary="The hub's number changed today.",
+        effective_date=today,
+    )
+    (plan,) = prepare(urgent).ahead_of
+    assert not plan.sent_back
+    versions = publish(people["nick"], urgent)
+    assert [(v.number, v.effective_date) for v in versions] == [(4, today), (5, next_week)]
+    assert "01632 960555" in client.get("/p/northmoor/chapters/online-safety/").content.decode()
+    carried = versions[1]
+    assert "01632 960555" in carried.source and "online safety lead" in carried.source
+    assert LocalInformation.objects.get(number=3, partnership__slug="northmoor").was_never_in_force
