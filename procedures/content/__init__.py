@@ -46,6 +46,8 @@ class Manual:
     local_information: tuple = ()
     # Glossary entries (TermRecords, read by glossary.reading); None when there is no file.
     glossary: tuple | None = None
+    # Problems reported but not refused (ContentErrors): dead ends in a chapter's history.
+    notes: tuple = ()
 
     def chapters(self):
         """Versions grouped by slug, oldest first."""
@@ -70,7 +72,7 @@ def read_manual(
     version stored already: those are not rendered again (see content.tree.check_versions).
     """
     root = Path(root)
-    errors = []
+    errors, notes = [], []
     if not root.is_dir():
         raise ContentInvalid([ContentError(str(root), 0, "no such content folder", "no_folder")])
     max_bytes = settings.MAX_VERSION_BYTES
@@ -87,7 +89,7 @@ def read_manual(
     check_tree(versions, errors)
     check_former_slugs(former_slugs, versions, errors)
     versions = check_versions(
-        versions, parts, releases, known_targets or {}, former_slugs, errors, stored
+        versions, parts, releases, known_targets or {}, former_slugs, errors, stored, notes
     )
     partnerships, national, local = _read_partnerships(root, versions, known_targets, errors)
     glossary = read_glossary(
@@ -105,6 +107,7 @@ def read_manual(
         national_contacts=national,
         local_information=local,
         glossary=glossary,
+        notes=tuple(sorted(set(notes), key=lambda e: (e.path, e.line, e.message))),
     )
 
 

@@ -49,6 +49,14 @@ class Command(BaseCommand):
                 f"{listing}"
             ) from None
 
+        if manual.notes and verbosity >= 1:
+            # History cannot change: its dead ends are listed for the record, not refused.
+            self.stdout.write(
+                f"Noted in earlier versions (loaded as they are; a later version replaces "
+                f"them): {len(manual.notes)}"
+            )
+            for note in manual.notes:
+                self.stdout.write(f"  {note}")
         if verbosity >= 2 or (verbosity >= 1 and len(report.by_chapter()) <= 50):
             for slug, outcome in report.by_chapter().items():
                 parts = []
