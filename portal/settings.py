@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "procedures.pdfs",
     "procedures.glossary",
     "updates",
+    "links",
     # Operations (background jobs, staff sign-in): see the block "Operations" below.
     "portal",
     "django_tasks",
@@ -321,6 +322,22 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Health (/healthz/): also require a recent worker heartbeat (off for a set-up with no worker).
 HEALTH_CHECK_WORKER = env_flag("HEALTH_CHECK_WORKER", True)
+
+# The link checker (links/): every external link of the manual is checked each week by the
+# worker (or `manage.py check_links`), politely: a User-Agent naming the portal, at most one
+# request to a host every LINKS_HOST_INTERVAL seconds, a timeout, retries for answers that may
+# pass. It never connects to private or local networks; LINKS_ALLOW_PRIVATE_ADDRESSES exists
+# only for the tests' local server. GOV.UK pages are read for a withdrawal notice.
+LINKS_USER_AGENT = os.environ.get(
+    "LINKS_USER_AGENT", f"{PORTAL_NAME} link checker (+{PORTAL_BASE_URL}/)"
+)
+LINKS_TIMEOUT = float(os.environ.get("LINKS_TIMEOUT", "10"))
+LINKS_RETRIES = int(os.environ.get("LINKS_RETRIES", "2"))
+LINKS_RETRY_SECONDS = float(os.environ.get("LINKS_RETRY_SECONDS", "5"))
+LINKS_HOST_INTERVAL = float(os.environ.get("LINKS_HOST_INTERVAL", "2"))
+LINKS_ALLOW_PRIVATE_ADDRESSES = False
+LINKS_READ_PAGES_ON = ["www.gov.uk"]
+LINKS_CHECK_WEEKLY = env_flag("LINKS_CHECK_WEEKLY", True)
 
 # PDFs of the manual (procedures/pdfs): after any change to the manual the worker builds the
 # whole manual and each current chapter again. Off only where no worker runs (the test suite

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("procedures", "updates", "portal")
+APPS = ("procedures", "updates", "links", "portal")
 
 
 def module_name(path):
@@ -81,6 +81,20 @@ def test_procedures_never_imports_the_updates_app():
     offenders = {
         name: sorted(
             m for m in imports_of(path, modules, top_level_only=False) if m.startswith("updates")
+        )
+        for name, path in modules.items()
+        if name.startswith("procedures")
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_procedures_never_imports_the_links_app():
+    """The link checker listens to the core (procedures.signals.preview_link_statuses); the
+    core never imports it."""
+    modules = project_modules()
+    offenders = {
+        name: sorted(
+            m for m in imports_of(path, modules, top_level_only=False) if m.startswith("links")
         )
         for name, path in modules.items()
         if name.startswith("procedures")
