@@ -2,10 +2,12 @@
 is not there is a problem with its line, like every other problem of the text; a line marked
 <!-- intended --> is not, and the mark never shows."""
 
+import datetime
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from procedures import dead_ends
 from procedures.admin.preview import render_preview
@@ -124,8 +126,12 @@ def test_the_desk_preview_lists_a_dead_end_with_its_line(db):
     assert "a dead end" in page.lower()
 
 
-def test_loading_refuses_a_dead_end_in_a_chapters_latest_version(manual):
-    manual.chapter("bullying", "## About {#about}\n\nTell your lead or email\n")
+def test_loading_refuses_a_dead_end_in_a_version_taking_effect_from_today(manual):
+    manual.chapter(
+        "bullying",
+        "## About {#about}\n\nTell your lead or email\n",
+        effective=timezone.localdate(),
+    )
     with pytest.raises(ContentInvalid) as refused:
         manual.read()
     (error,) = refused.value.errors
@@ -133,10 +139,23 @@ def test_loading_refuses_a_dead_end_in_a_chapters_latest_version(manual):
     assert "<!-- intended -->" in error.message
 
 
-def test_loading_keeps_history_with_a_dead_end_and_notes_it(manual, db, capsys):
+def test_a_version_in_force_before_today_is_loaded_with_its_dead_ends_noted(manual, db, capsys):
+    # Published already (its effective date has passed): its text cannot change any more.
     manual.chapter("bullying", "## About {#about}\n\nTell your lead or email\n")
+    call_command("load_content", str(manual.root))
+    assert "chapters/bullying/v1.md, line 13: a dead end" in capsys.readouterr().out
+    assert ChapterVersion.objects.filter(chapter__slug="bullying").count() == 1
+
+
+def test_loading_keeps_history_with_a_dead_end_and_notes_it(manual, db, capsys):
+    future = timezone.localdate() + datetime.timedelta(days=30)
+    manual.chapter("bullying", "## About {#about}\n\nTell your lead or email\n", effective=future)
     manual.chapter(
-        "bullying", "## About {#about}\n\nTell your lead.\n", version=2, summary="Fixed."
+        "bullying",
+        "## About {#about}\n\nTell your lead.\n",
+        version=2,
+        summary="Fixed.",
+        effective=future,
     )
     call_command("load_content", str(manual.root))
     output = capsys.readouterr().out

@@ -3,6 +3,8 @@
 from collections import defaultdict
 from dataclasses import replace
 
+from django.utils import timezone
+
 from procedures import dead_ends
 from procedures.content.errors import ContentError
 from procedures.rendering import LinkTarget, render_markdown
@@ -108,8 +110,10 @@ def check_versions(
     """Render each version not stored yet and apply the version rules to it; returns the
     records, those rendered with their rendering.
 
-    A dead end (procedures.dead_ends) in a version that is not its chapter's latest goes to
-    `notes` instead of `errors`: history cannot be changed, so it is reported, not refused.
+    A dead end (procedures.dead_ends) goes to `notes` instead of `errors` unless the version
+    is its chapter's latest and takes effect today or later: a version that took effect
+    before today, or that a later one follows, was published already and cannot change, so
+    it is reported, not refused.
 
     `stored` maps (slug, number) to the source hash of each version in the database: a
     version stored with the same hash was checked when it was loaded and is passed through
@@ -118,6 +122,7 @@ def check_versions(
     stored already, which the files may link to.
     """
     stored = stored or {}
+    today = timezone.localdate()
     by_slug = defaultdict(list)
     for version in versions:
         by_slug[version.slug].append(version)
@@ -169,7 +174,7 @@ def check_versions(
                 releases=releases,
                 is_latest=version is latest[slug],
             )
-            is_history = version is not latest[slug]
+            is_history = version is not latest[slug] or version.effective_date < today
             for problem in problems:
                 kept = notes if is_history and problem.code == dead_ends.CODE else errors
                 if kept is not None:
