@@ -287,6 +287,8 @@ RATE_LIMITS = {
 # Problem reports go to the chosen partnership's business unit; this address gets them when
 # no partnership was chosen or it has no business unit email.
 FEEDBACK_REGIONAL_EMAIL = os.environ.get("FEEDBACK_REGIONAL_EMAIL", DEFAULT_FROM_EMAIL)
+# Who answers about accessibility (the statement at /accessibility/ gives it).
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", FEEDBACK_REGIONAL_EMAIL)
 # Chapter reads are counted in each worker's memory and added to the database this often
 # (seconds; 0: only at exit), or sooner once this many are waiting. See feedback/reading_figures.py.
 READING_FIGURES_FLUSH_SECONDS = float(os.environ.get("READING_FIGURES_FLUSH_SECONDS", "60"))

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 
-from procedures.models import Chapter, ChapterVersion, Part, Release
+from procedures.models import Chapter, ChapterVersion, Part, Reconstruction, Release
 from procedures.partnerships.models import Contact, LocalInformation, Partnership
 from procedures.partnerships.records import contacts_text
 from procedures.partnerships.records import quote as _quote
@@ -130,6 +130,17 @@ def manual_yaml() -> str:
             "former_slugs:",
         ]
         lines += renamed
+    rebuilt = {}
+    for slug, number in Reconstruction.objects.values_list(
+        "version__chapter__slug", "version__number"
+    ).order_by("version__chapter__slug", "version__number"):
+        rebuilt.setdefault(slug, []).append(str(number))
+    if rebuilt:
+        lines += [
+            "# Versions rebuilt after the fact, not the text practitioners read at the time.",
+            "reconstructed:",
+        ]
+        lines += [f"  {_slug(slug)}: [{', '.join(numbers)}]" for slug, numbers in rebuilt.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -14,7 +14,14 @@ from django.utils import timezone
 from procedures.caching import bump_on_commit
 from procedures.content import ContentError, ContentInvalid, Manual
 from procedures.glossary.loading import load_glossary
-from procedures.models import Chapter, ChapterSlug, ChapterVersion, Part, Release
+from procedures.models import (
+    Chapter,
+    ChapterSlug,
+    ChapterVersion,
+    Part,
+    Reconstruction,
+    Release,
+)
 from procedures.partnerships.loading import load_partnership_content
 from procedures.records import VersionRecord
 from procedures.versions import store_version
@@ -29,6 +36,7 @@ class LoadReport:
     # (partnership, chapter, number) of each local information version stored
     local_added: list[tuple[str, str, int]] = field(default_factory=list)
     glossary_added: list[tuple[str, int]] = field(default_factory=list)  # (entry, number)
+    reconstructed_marked: list[tuple[str, int]] = field(default_factory=list)  # (slug, number)
 
     @property
     def changed_anything(self):
@@ -38,6 +46,7 @@ class LoadReport:
             or self.releases_added
             or self.local_added
             or self.glossary_added
+            or self.reconstructed_marked
         )
 
     def by_chapter(self):
@@ -101,6 +110,7 @@ def load_manual(
             )
             stored.setdefault(chapter.pk, {})[version.number] = version
             report.added.append((record.slug, record.number))
+        report.reconstructed_marked = _mark_reconstructed(manual, chapter_ids, stored)
         report.local_added = load_partnership_content(manual, errors)
         report.glossary_added = load_glossary(manual.glossary, errors)
         if errors:
@@ -203,6 +213,22 @@ def _chapter_for(slug, alias, errors, first_record: VersionRecord):
     chapter = Chapter.objects.create(slug=slug)
     ChapterSlug.objects.create(slug=slug, chapter=chapter)
     return chapter
+
+
+def _mark_reconstructed(manual, chapters, stored):
+    """Versions manual.yaml lists as reconstructed get their mark (never taken off: it says
+    where a version came from)."""
+    marked = []
+    for slug, numbers in manual.reconstructed.items():
+        chapter = chapters.get(slug)
+        for number in numbers:
+            version = stored.get(chapter.pk, {}).get(number) if chapter else None
+            if version is None:
+                continue
+            _, created = Reconstruction.objects.get_or_create(version=version)
+            if created:
+                marked.append((slug, number))
+    return marked
 
 
 def _sync_former_slugs(manual, chapters, errors):

@@ -19,6 +19,7 @@ from procedures.content.manual_file import (
     ReleaseRecord,
     read_former_slugs,
     read_manual_file,
+    read_reconstructed,
 )
 from procedures.content.tree import check_former_slugs, check_tree, check_versions
 from procedures.content.version_files import read_version_file
@@ -48,6 +49,8 @@ class Manual:
     glossary: tuple | None = None
     # Problems reported but not refused (ContentErrors): dead ends in a chapter's history.
     notes: tuple = ()
+    # slug -> version numbers rebuilt after the fact, not real history (manual.yaml).
+    reconstructed: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     def chapters(self):
         """Versions grouped by slug, oldest first."""
@@ -79,6 +82,7 @@ def read_manual(
     files = chapter_files(root, errors)
     title, parts, releases = read_manual_file(root, errors, max_bytes=max_bytes)
     former_slugs = read_former_slugs(root, errors, max_bytes=max_bytes)
+    reconstructed = read_reconstructed(root, errors, max_bytes=max_bytes)
     versions = []
     for index, path in enumerate(files, start=1):
         record = read_version_file(path, root, errors, max_bytes=max_bytes)
@@ -88,6 +92,7 @@ def read_manual(
             progress(index, len(files))
     check_tree(versions, errors)
     check_former_slugs(former_slugs, versions, errors)
+    _check_reconstructed(reconstructed, versions, errors)
     versions = check_versions(
         versions, parts, releases, known_targets or {}, former_slugs, errors, stored, notes
     )
@@ -108,7 +113,24 @@ def read_manual(
         local_information=local,
         glossary=glossary,
         notes=tuple(sorted(set(notes), key=lambda e: (e.path, e.line, e.message))),
+        reconstructed=reconstructed,
     )
+
+
+def _check_reconstructed(reconstructed, versions, errors):
+    present = {(v.slug, v.number) for v in versions}
+    for slug, numbers in reconstructed.items():
+        for number in numbers:
+            if (slug, number) not in present:
+                errors.append(
+                    ContentError(
+                        "manual.yaml",
+                        1,
+                        f"reconstructed names version {number} of '{slug}', which is not in "
+                        f"chapters/{slug}/",
+                        "unknown_reconstructed",
+                    )
+                )
 
 
 def _read_partnerships(root, versions, known_targets, errors):

@@ -76,6 +76,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  added part(s) {', '.join(map(str, report.parts_added))}")
         if report.releases_added:
             self.stdout.write(f"  added release(s): {', '.join(report.releases_added)}")
+        if report.reconstructed_marked:
+            marked = ", ".join(f"{slug} {number}" for slug, number in report.reconstructed_marked)
+            self.stdout.write(f"  marked as reconstructed: {marked}")
         if report.glossary_added:
             self.stdout.write(f"  added {len(report.glossary_added)} glossary version(s)")
         if report.changed_anything:
