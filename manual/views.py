@@ -38,7 +38,13 @@ def _contents_context(on=None):
     for _part, versions in parts:
         for version in versions:
             version.release_flag = flags.get(version.chapter_id, "")
-    return {"parts": parts, "latest_release": selectors.latest_release(on) if flags else None}
+    shown = [version for _part, versions in parts for version in versions]
+    return {
+        "parts": parts,
+        "latest_release": selectors.latest_release(on) if flags else None,
+        "has_sample": any(version.is_sample for version in shown),
+        "has_reconstructed": any(version.is_reconstructed for version in shown),
+    }
 
 
 @counts_reads  # in memory, outside the page cache: a cached hit adds no query
@@ -195,6 +201,8 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
         "replacement": replacement,
         "sections": selectors.sections(shown) if shown.pk else [],
         "history": history,
+        # "New" marks a first version for its first months only, not for ever.
+        "new_since": on - core.NEW_FOR,
         "upcoming": upcoming,
         "related": related,
         "linking_here": linking_here,

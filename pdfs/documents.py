@@ -22,7 +22,7 @@ from procedures import selectors
 from procedures.models import ChapterVersion
 
 # Raise when the PDF templates or stylesheet change, so every PDF is built again.
-LAYOUT = 1
+LAYOUT = 2  # 2: sample and reconstructed versions say so
 CHAPTER_LINK = re.compile(r'href="/chapters/')
 ANCHOR = re.compile(r'\bid="')
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pdfs",
     "glossary",
     "updates",
+    "links",
     # The top floor: the chapter page, the search page, loading and export of the whole tree.
     "manual",
     # Operations (background jobs, staff sign-in): see the block "Operations" below.
@@ -288,6 +289,8 @@ RATE_LIMITS = {
 # Problem reports go to the chosen partnership's business unit; this address gets them when
 # no partnership was chosen or it has no business unit email.
 FEEDBACK_REGIONAL_EMAIL = os.environ.get("FEEDBACK_REGIONAL_EMAIL", DEFAULT_FROM_EMAIL)
+# Who answers about accessibility (the statement at /accessibility/ gives it).
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", FEEDBACK_REGIONAL_EMAIL)
 # Chapter reads are counted in each worker's memory and added to the database this often
 # (seconds; 0: only at exit), or sooner once this many are waiting. See feedback/reading_figures.py.
 READING_FIGURES_FLUSH_SECONDS = float(os.environ.get("READING_FIGURES_FLUSH_SECONDS", "60"))
@@ -323,6 +326,22 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Health (/healthz/): also require a recent worker heartbeat (off for a set-up with no worker).
 HEALTH_CHECK_WORKER = env_flag("HEALTH_CHECK_WORKER", True)
+
+# The link checker (links/): every external link of the manual is checked each week by the
+# worker (or `manage.py check_links`), politely: a User-Agent naming the portal, at most one
+# request to a host every LINKS_HOST_INTERVAL seconds, a timeout, retries for answers that may
+# pass. It never connects to private or local networks; LINKS_ALLOW_PRIVATE_ADDRESSES exists
+# only for the tests' local server. GOV.UK pages are read for a withdrawal notice.
+LINKS_USER_AGENT = os.environ.get(
+    "LINKS_USER_AGENT", f"{PORTAL_NAME} link checker (+{PORTAL_BASE_URL}/)"
+)
+LINKS_TIMEOUT = float(os.environ.get("LINKS_TIMEOUT", "10"))
+LINKS_RETRIES = int(os.environ.get("LINKS_RETRIES", "2"))
+LINKS_RETRY_SECONDS = float(os.environ.get("LINKS_RETRY_SECONDS", "5"))
+LINKS_HOST_INTERVAL = float(os.environ.get("LINKS_HOST_INTERVAL", "2"))
+LINKS_ALLOW_PRIVATE_ADDRESSES = False
+LINKS_READ_PAGES_ON = ["www.gov.uk"]
+LINKS_CHECK_WEEKLY = env_flag("LINKS_CHECK_WEEKLY", True)
 
 # PDFs of the manual (pdfs/): after any change to the manual the worker builds the
 # whole manual and each current chapter again. Off only where no worker runs (the test suite

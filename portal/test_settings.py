@@ -36,3 +36,6 @@ HEALTH_CHECK_WORKER = False
 # Nor are PDFs rebuilt after each change, which would queue a job beside every publish the
 # other tests count; the PDF tests (tests/pdfs) turn it on.
 PDFS_REBUILD_AFTER_CHANGES = False
+# Nor are links checked each week: no test reaches the internet. The link checker's tests
+# (tests/links) use a local server, which LINKS_ALLOW_PRIVATE_ADDRESSES lets them reach.
+LINKS_CHECK_WEEKLY = False

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -21,7 +22,10 @@ urlpatterns = [
     path("updates/", include("updates.urls")),
     path(
         "accessibility/",
-        TemplateView.as_view(template_name="accessibility.html"),
+        TemplateView.as_view(
+            template_name="accessibility.html",
+            extra_context={"contact": settings.ACCESSIBILITY_CONTACT_EMAIL},
+        ),
         name="accessibility",
     ),
     path("", include("partnerships.urls")),

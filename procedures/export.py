@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 
-from procedures.models import Chapter, ChapterVersion, Part, Release
+from procedures.models import Chapter, ChapterVersion, Part, Reconstruction, Release
 from procedures.records import VersionRecord
 
 
@@ -85,6 +85,17 @@ def manual_yaml() -> str:
             "former_slugs:",
         ]
         lines += renamed
+    rebuilt = {}
+    for chapter_slug, number in Reconstruction.objects.values_list(
+        "version__chapter__slug", "version__number"
+    ).order_by("version__chapter__slug", "version__number"):
+        rebuilt.setdefault(chapter_slug, []).append(str(number))
+    if rebuilt:
+        lines += [
+            "# Versions rebuilt after the fact, not the text practitioners read at the time.",
+            "reconstructed:",
+        ]
+        lines += [f"  {slug(name)}: [{', '.join(numbers)}]" for name, numbers in rebuilt.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from procedures.caching import bump_on_commit
 from procedures.content import ContentError, ContentInvalid, Manual
-from procedures.models import Chapter, ChapterSlug, ChapterVersion, Part, Release
+from procedures.models import (
+    Chapter,
+    ChapterSlug,
+    ChapterVersion,
+    Part,
+    Reconstruction,
+    Release,
+)
 from procedures.records import VersionRecord
 from procedures.versions import store_version
 
@@ -24,10 +31,13 @@ class LoadReport:
     unchanged: list[tuple[str, int]] = field(default_factory=list)
     parts_added: list[int] = field(default_factory=list)
     releases_added: list[str] = field(default_factory=list)
+    reconstructed_marked: list[tuple[str, int]] = field(default_factory=list)  # (slug, number)
 
     @property
     def changed_anything(self):
-        return bool(self.added or self.parts_added or self.releases_added)
+        return bool(
+            self.added or self.parts_added or self.releases_added or self.reconstructed_marked
+        )
 
     def by_chapter(self):
         chapters = {}
@@ -101,6 +111,7 @@ def load_chapters(manual: Manual, *, report: LoadReport, errors: list, progress=
         ).version
         stored.setdefault(chapter.pk, {})[version.number] = version
         report.added.append((record.slug, record.number))
+    report.reconstructed_marked = _mark_reconstructed(manual, chapter_ids, stored)
 
 
 def _sync_parts(manual, report, errors):
@@ -198,6 +209,38 @@ def _chapter_for(slug, alias, errors, first_record: VersionRecord):
     chapter = Chapter.objects.create(slug=slug)
     ChapterSlug.objects.create(slug=slug, chapter=chapter)
     return chapter
+
+
+def _mark_reconstructed(manual, chapters, stored):
+    """Versions manual.yaml lists as reconstructed get their mark (never taken off: it says
+    where a version came from)."""
+    marked = []
+    for slug, numbers in manual.reconstructed.items():
+        chapter = chapters.get(slug)
+        for number in numbers:
+            version = stored.get(chapter.pk, {}).get(number) if chapter else None
+            if version is None:
+                continue
+            _, created = Reconstruction.objects.get_or_create(version=version)
+            if created:
+                marked.append((slug, number))
+    return marked
+
+
+def _mark_reconstructed(manual, chapters, stored):
+    """Versions manual.yaml lists as reconstructed get their mark (never taken off: it says
+    where a version came from)."""
+    marked = []
+    for slug, numbers in manual.reconstructed.items():
+        chapter = chapters.get(slug)
+        for number in numbers:
+            version = stored.get(chapter.pk, {}).get(number) if chapter else None
+            if version is None:
+                continue
+            _, created = Reconstruction.objects.get_or_create(version=version)
+            if created:
+                marked.append((slug, number))
+    return marked
 
 
 def _sync_former_slugs(manual, chapters, errors):

@@ -7,6 +7,7 @@ the chapter page, scheduled versions, the point-in-time view and search.
 """
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -151,6 +152,15 @@ class ChapterVersion(Version):
         return reverse(
             "procedures:printout", kwargs={"slug": self.chapter.slug, "number": self.number}
         )
+
+    @property
+    def is_reconstructed(self):
+        """Rebuilt after the fact, not the text practitioners read (see Reconstruction).
+        The selectors that show a version fetch this with it."""
+        try:
+            return self.reconstruction is not None
+        except ObjectDoesNotExist:
+            return False
 
 
 def number_key(chapter_number: str) -> str:
@@ -408,3 +418,17 @@ class DraftLook(models.Model):
 
     def __str__(self):
         return f"{self.user} looked at {self.draft} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Reconstruction(models.Model):
+    """A version rebuilt after the fact rather than the text practitioners read at the time
+    (a sample manual's early history): listed under `reconstructed:` in manual.yaml, and said
+    wherever the version is shown as the manual of a day. A row of its own, so marking one
+    changes no stored version."""
+
+    version = models.OneToOneField(
+        ChapterVersion, on_delete=models.CASCADE, related_name="reconstruction"
+    )
+
+    def __str__(self):
+        return f"{self.version} (reconstructed)"

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-from procedures import cross_links
+from procedures import cross_links, dead_ends
 from procedures import source_checks as checks
 from procedures.cross_links import OutgoingLink
 from procedures.phone_numbers import phone_link_problems
@@ -152,9 +152,11 @@ def render_markdown(
     if too_deep:
         return _unrendered(problems + too_deep)
     problems.extend(checks.markup_problems(source, first_line))
+    problems.extend(dead_ends.problems(source, first_line))
     converter = _converter(targets or {}, slug)
     try:
-        raw_html = converter.convert(source)
+        # A line marked <!-- intended --> (see dead_ends) shows without its mark.
+        raw_html = converter.convert(dead_ends.without_marks(source))
     except RecursionError:  # nesting the line checks did not foresee
         return _unrendered([*problems, _nested_too_deep(first_line)])
     clean_html = sanitise(raw_html)

@@ -32,7 +32,7 @@ LISTED_VERSION_FIELDS = (
 def current_versions(on: datetime.date | None = None) -> QuerySet[ChapterVersion]:
     return (
         ChapterVersion.objects.valid_on(on or today())
-        .select_related("chapter", "part")
+        .select_related("chapter", "part", "reconstruction")
         .order_by("part__number", "number_key")
     )
 
@@ -58,7 +58,7 @@ def current_version(chapter: Chapter, on: datetime.date | None = None) -> Chapte
     return (
         ChapterVersion.objects.valid_on(on or today())
         .filter(chapter=chapter)
-        .select_related("chapter", "part", "replaced_by")
+        .select_related("chapter", "part", "replaced_by", "reconstruction")
         .first()
     )
 
@@ -66,7 +66,7 @@ def current_version(chapter: Chapter, on: datetime.date | None = None) -> Chapte
 def version(chapter: Chapter, number: int) -> ChapterVersion | None:
     return (
         ChapterVersion.objects.filter(chapter=chapter, number=number)
-        .select_related("chapter", "part", "replaced_by")
+        .select_related("chapter", "part", "replaced_by", "reconstruction")
         .first()
     )
 

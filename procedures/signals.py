@@ -12,3 +12,9 @@ version_stored = Signal()
 
 # A release was published: sent on commit, with `release` (a procedures.models.Release).
 release_published = Signal()
+
+# The editing desk's preview asks what is known of the external addresses its text links to,
+# with `urls` (a set of http(s) addresses). Each receiver returns {url: (status, note)} for
+# the ones it knows to be broken, moved or withdrawn (the `links` app, from its last check),
+# and the preview marks those links. Sent during the request, not on commit: it only reads.
+preview_link_statuses = Signal()

@@ -17,6 +17,7 @@ from procedures.models import ChapterVersion, Release
 from procedures.records import diff_versions
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+NEW_FOR = datetime.timedelta(days=90)
 CHANGE_GROUPS = [
     (ChapterVersion.Change.NEW, "New chapters"),
     (ChapterVersion.Change.UPDATED, "Updated chapters"),

@@ -36,7 +36,7 @@ MAY_IMPORT = {
     "pdfs": {"procedures", "partnerships", "glossary", "infrastructure"},
     "offline": {"procedures", "partnerships", "glossary", "infrastructure"},
     "updates": {"procedures", "partnerships", "infrastructure"},
-    "links": {"procedures", "partnerships", "infrastructure"},
+    "links": {"procedures", "partnerships", "feedback", "infrastructure"},
     "manual": {
         "procedures", "partnerships", "glossary", "search", "feedback", "pdfs", "offline",
         "updates", "links", "infrastructure",

@@ -91,7 +91,7 @@ def test_newer_version_published_elsewhere_is_never_displaced(manual):
 
 
 def test_the_sample_manual_loads_and_reloads(sample_manual, capsys):
-    assert ChapterVersion.objects.filter(chapter__slug="online-safety").count() == 4
+    assert ChapterVersion.objects.filter(chapter__slug="online-safety").count() == 5
     call_command("load_content")
     assert "Nothing to do" in capsys.readouterr().out
 

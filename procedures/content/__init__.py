@@ -21,6 +21,7 @@ from procedures.content.manual_file import (
     ReleaseRecord,
     read_former_slugs,
     read_manual_file,
+    read_reconstructed,
 )
 from procedures.content.tree import check_former_slugs, check_tree, check_versions
 from procedures.content.version_files import read_version_file
@@ -46,6 +47,10 @@ class Manual:
     releases: tuple[ReleaseRecord, ...] = ()
     # current slug -> the slugs it had before (renamed in the admin; they keep redirecting)
     former_slugs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Problems reported but not refused (ContentErrors): dead ends in a chapter's history.
+    notes: tuple = ()
+    # slug -> version numbers rebuilt after the fact, not real history (manual.yaml).
+    reconstructed: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     def chapters(self):
         """Versions grouped by slug, oldest first."""
@@ -86,6 +91,7 @@ def read_chapters(
     version stored already: those are not rendered again (see content.tree.check_versions).
     """
     root = Path(root)
+    notes = []
     if not root.is_dir():
         errors.append(ContentError(str(root), 0, "no such content folder", "no_folder"))
         return None
@@ -93,6 +99,7 @@ def read_chapters(
     files = chapter_files(root, errors)
     title, parts, releases = read_manual_file(root, errors, max_bytes=max_bytes)
     former_slugs = read_former_slugs(root, errors, max_bytes=max_bytes)
+    reconstructed = read_reconstructed(root, errors, max_bytes=max_bytes)
     versions = []
     for index, path in enumerate(files, start=1):
         record = read_version_file(path, root, errors, max_bytes=max_bytes)
@@ -102,8 +109,9 @@ def read_chapters(
             progress(index, len(files))
     check_tree(versions, errors)
     check_former_slugs(former_slugs, versions, errors)
+    _check_reconstructed(reconstructed, versions, errors)
     versions = check_versions(
-        versions, parts, releases, known_targets or {}, former_slugs, errors, stored
+        versions, parts, releases, known_targets or {}, former_slugs, errors, stored, notes
     )
     return Manual(
         title=title,
@@ -111,7 +119,25 @@ def read_chapters(
         versions=tuple(sorted(versions, key=lambda v: (v.slug, v.number))),
         releases=tuple(releases.values()),
         former_slugs=former_slugs,
+        notes=tuple(sorted(set(notes), key=lambda e: (e.path, e.line, e.message))),
+        reconstructed=reconstructed,
     )
+
+
+def _check_reconstructed(reconstructed, versions, errors):
+    present = {(v.slug, v.number) for v in versions}
+    for slug, numbers in reconstructed.items():
+        for number in numbers:
+            if (slug, number) not in present:
+                errors.append(
+                    ContentError(
+                        "manual.yaml",
+                        1,
+                        f"reconstructed names version {number} of '{slug}', which is not in "
+                        f"chapters/{slug}/",
+                        "unknown_reconstructed",
+                    )
+                )
 
 
 def latest_anchors(manual: Manual, known_targets=None) -> dict[str, frozenset]:

@@ -1,5 +1,5 @@
-"""manual.yaml: the manual's title, its parts, its releases and the former slugs of renamed
-chapters."""
+"""manual.yaml: the manual's title, its parts, its releases, the former slugs of renamed
+chapters and the versions that are reconstructed rather than real history."""
 
 from dataclasses import dataclass
 
@@ -143,4 +143,40 @@ def read_former_slugs(root, errors, *, max_bytes):
             )
             continue
         result[current] = tuple(olds)
+    return result
+
+
+def read_reconstructed(root, errors, *, max_bytes):
+    """manual.yaml's optional `reconstructed:` mapping: `chapter-slug: [version numbers]` of
+    versions rebuilt after the fact (a sample manual's early history), which the portal
+    labels wherever it shows them as the text of a day."""
+    path = root / "manual.yaml"
+    text = decode(path, "manual.yaml", [], max_bytes=max_bytes) if path.is_file() else None
+    if text is None:
+        return {}  # read_manual_file reports why
+    try:
+        data = load_yaml(text) or {}
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(data, dict) or not data.get("reconstructed"):
+        return {}
+    mapping = data["reconstructed"]
+    line = key_line(text, "reconstructed") or 1
+    what = "reconstructed should map a chapter's slug to a list of its version numbers"
+    if not isinstance(mapping, dict):
+        errors.append(ContentError("manual.yaml", line, what, "bad_reconstructed"))
+        return {}
+    result = {}
+    for slug, numbers in mapping.items():
+        if (
+            not isinstance(slug, str)
+            or not SLUG.match(slug)
+            or not isinstance(numbers, list)
+            or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in numbers)
+        ):
+            errors.append(
+                ContentError("manual.yaml", line, f"{what} (see '{slug}')", "bad_reconstructed")
+            )
+            continue
+        result[slug] = tuple(sorted(set(numbers)))
     return result

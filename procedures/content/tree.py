@@ -3,6 +3,9 @@
 from collections import defaultdict
 from dataclasses import replace
 
+from django.utils import timezone
+
+from procedures import dead_ends
 from procedures.content.errors import ContentError
 from procedures.rendering import LinkTarget, render_markdown
 from procedures.rendering import _link_problems as link_problems
@@ -92,9 +95,16 @@ def check_tree(versions, errors):
                 )
 
 
-def check_versions(versions, parts, releases, known_targets, former_slugs, errors, stored=None):
+def check_versions(
+    versions, parts, releases, known_targets, former_slugs, errors, stored=None, notes=None
+):
     """Render each version not stored yet and apply the version rules to it; returns the
     records, those rendered with their rendering.
+
+    A dead end (procedures.dead_ends) goes to `notes` instead of `errors` unless the version
+    is its chapter's latest and takes effect today or later: a version that took effect
+    before today, or that a later one follows, was published already and cannot change, so
+    it is reported, not refused.
 
     `stored` maps (slug, number) to the source hash of each version in the database: a
     version stored with the same hash was checked when it was loaded and is passed through
@@ -103,6 +113,7 @@ def check_versions(versions, parts, releases, known_targets, former_slugs, error
     stored already, which the files may link to.
     """
     stored = stored or {}
+    today = timezone.localdate()
     by_slug = defaultdict(list)
     for version in versions:
         by_slug[version.slug].append(version)
@@ -154,7 +165,11 @@ def check_versions(versions, parts, releases, known_targets, former_slugs, error
                 releases=releases,
                 is_latest=version is latest[slug],
             )
-            errors.extend(ContentError.of(problem, version) for problem in problems)
+            is_history = version is not latest[slug] or version.effective_date < today
+            for problem in problems:
+                kept = notes if is_history and problem.code == dead_ends.CODE else errors
+                if kept is not None:
+                    kept.append(ContentError.of(problem, version))
             result.append(replace(version, rendered=checked))
             previous = version
     return result

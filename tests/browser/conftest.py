@@ -115,3 +115,31 @@ def editor_and_publisher(db):
             device.token_set.create(token=f"{name}-backup-code")
         users[name] = user
     return users
+
+
+# Online safety as it stands before 7 December 2026 (version 2) has four dead ends
+# (procedures/dead_ends.py), which its next version must put right before it can be
+# published: what version 3 did, in the words an editor would write.
+DEAD_END_FIXES = {
+    "either contact your agency’s safeguarding lead or email": (
+        "either contact your agency’s safeguarding lead or report it through "
+        "[Report Extremism in Education](https://report-extremism.education.gov.uk/)."
+    ),
+    "(See Safety features on social networks - UK - Safer Internet Centre).": (
+        "(See [Safety features on social networks](https://saferinternet.org.uk/guide-and-resource/))."
+    ),
+    "this page can confidentially help you": (
+        "[Report Remove](https://www.childline.org.uk/info-advice/bullying-abuse-safety/"
+        "online-mobile-safety/remove-nude-image-shared-online/) can confidentially help you"
+    ),
+    "For more information on online hate crime visit:": (
+        "For more information on online hate crime visit [True Vision](https://www.report-it.org.uk/)."
+    ),
+}
+
+
+def without_dead_ends(text):
+    for old, new in DEAD_END_FIXES.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return text

@@ -28,8 +28,8 @@ def schedule_next_version(slug, days):
         chapter_number=latest.chapter_number,
         title=latest.title,
         part=latest.part,
-        body=latest.source + "\n\n## Bullying in sport {#sport}\n\nCoaches report it.\n",
-        summary="Adds a section on bullying in sport.",
+        body=latest.source + "\n\n## Abuse in sport {#sport}\n\nCoaches report it.\n",
+        summary="Adds a section on abuse in sport.",
         effective_date=datetime.date.today() + datetime.timedelta(days=days),
         review_date=datetime.date.today() + datetime.timedelta(days=400),
         created_by=editor,
@@ -41,8 +41,9 @@ def schedule_next_version(slug, days):
 def test_overdue_review_and_coming_version_are_shown_and_accessible(
     live_server, sample_manual, page, axe_check
 ):
-    schedule_next_version("bullying", days=30)
-    page.goto(live_server.url + "/chapters/bullying/")
+    # Domestic abuse: its only version's review has been due since June 2024.
+    schedule_next_version("domestic-abuse", days=30)
+    page.goto(live_server.url + "/chapters/domestic-abuse/")
     expect(page.locator(".app-review-due")).to_have_text(
         "Review due since June 2024: this is still the version in force."
     )
@@ -50,5 +51,5 @@ def test_overdue_review_and_coming_version_are_shown_and_accessible(
     expect(coming).to_contain_text(re.compile(r"Version 2 takes effect on \d{1,2} \w+ \d{4}\."))
     axe_check(page, "chapter with an overdue review and a coming version")
     coming.get_by_role("link", name="See what changes in version 2").click()
-    expect(page).to_have_url(live_server.url + "/chapters/bullying/versions/1...2/")
-    expect(page.get_by_text("Bullying in sport").first).to_be_visible()
+    expect(page).to_have_url(live_server.url + "/chapters/domestic-abuse/versions/1...2/")
+    expect(page.get_by_text("Abuse in sport").first).to_be_visible()

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from procedures.models import Chapter, ChapterVersion, Draft, Release
+from tests.browser.conftest import without_dead_ends
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,6 +71,10 @@ def test_an_editor_fixes_a_problem_at_its_line_and_a_publisher_publishes(
     body = editor.locator("#id_body")
     preview = editor.locator(".markdownx-preview")
     expect(preview).to_contain_text("Types of online abuse")
+    # The current text's dead ends are problems; the editor puts them right first.
+    expect(preview.locator(".app-problems")).to_contain_text("A dead end")
+    body.fill(without_dead_ends(body.input_value()))
+    expect(preview.locator(".app-problems")).to_have_count(0)
     text_box, preview_box = box(body), box(preview)
     assert preview_box["x"] >= text_box["x"] + text_box["width"]
     assert abs(preview_box["y"] - text_box["y"]) < 60

@@ -214,7 +214,8 @@ def test_offline_a_version_replaced_since_by_a_scheduled_one_is_not_relied_on(
     context.set_offline(True)
     page.reload()
     version = page.locator(".app-offline-version")
-    expect(version).to_have_text("This chapter is version 1, effective 23 June 2023.")
+    # Bullying version 2 took effect on 6 December 2026.
+    expect(version).to_have_text("This chapter is version 2, effective 6 December 2026.")
     page.clock.set_fixed_time(datetime.datetime.combine(takes_effect, datetime.time(9)))
     page.reload()
     expect(version).to_contain_text(

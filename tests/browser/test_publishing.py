@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from procedures.models import ChapterVersion
+from tests.browser.conftest import without_dead_ends
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,8 +61,10 @@ def test_an_amendment_goes_from_draft_to_reader(site, browser, axe_check):
     body = editor.locator("#id_body")
     text = body.input_value()
     assert REMOVED in text
-    body.fill(text.replace(REMOVED, ADDED))
     preview = editor.locator(".markdownx-preview")
+    # The current text's dead ends are listed as problems to put right before publishing.
+    expect(preview.locator(".app-problems")).to_contain_text("A dead end")
+    body.fill(without_dead_ends(text).replace(REMOVED, ADDED))
     expect(preview).to_contain_text("emboldened by anonymity")  # the live preview, rendered
     expect(preview).not_to_contain_text("cannot be published")
     editor.get_by_label("Amendment summary").fill(SUMMARY)

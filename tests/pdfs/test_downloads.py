@@ -137,5 +137,6 @@ def test_a_rebuild_asks_to_run_again_when_a_scheduled_version_takes_effect(
     rebuild_after_change.call()
     rebuild_after_change.call()  # asked once, however many rebuilds see the same day coming
     (later,) = DBTaskResult.objects.filter(task_path__endswith=".rebuild_after_change")
-    # Online safety version 3 takes effect on 7 December 2026 (London time).
-    assert timezone.localtime(later.run_after).isoformat() == "2026-12-07T00:01:00+00:00"
+    # Bullying version 2, the first version scheduled after that day, takes effect on
+    # 6 December 2026 (London time).
+    assert timezone.localtime(later.run_after).isoformat() == "2026-12-06T00:01:00+00:00"

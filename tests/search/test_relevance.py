@@ -10,7 +10,8 @@ from search.engine import search
 
 pytestmark = pytest.mark.django_db
 
-# (what a practitioner types, the chapter slug and section anchor that must be in the top 3)
+# (what a practitioner types, the chapter slug and section anchor that must be in the top 3,
+# or a tuple of sections any of which may be)
 QUERIES = [
     ("someone shared a nude of a pupil", "online-safety#cyberbullying-and-sexting-incidents"),
     (
@@ -74,7 +75,9 @@ QUERIES = [
     ("e-safety", "online-safety#introduction"),
     ("revenge porn", "online-safety#keeping-children-safe-online"),
     ("low-level concerns", "allegations-against-staff-or-volunteers#outcomes"),
-    ("grooming law over 18", "online-safety#grooming-and-the-law"),
+    # Until 7 December 2026 the grooming offence is in "Grooming and the law"; Online safety
+    # version 5 gives it a section of its own under "The law" (still #grooming-and-the-law).
+    ("grooming law over 18", ("online-safety#grooming-and-the-law", "online-safety#grooming")),
 ]
 
 
@@ -95,7 +98,8 @@ def test_practitioner_question_finds_the_right_section_in_the_top_three(
     # A scheduled amendment must not break the table on the day it takes effect.
     on = None if when == "today" else newest_day()
     top = [target_of(hit) for hit in search(question, on=on).hits[:3]]
-    assert expected in top, f"{question!r} ({when}): top three were {top}"
+    right = expected if isinstance(expected, tuple) else (expected,)
+    assert set(right) & set(top), f"{question!r} ({when}): top three were {top}"
 
 
 def test_the_table_is_big_enough_to_mean_something():

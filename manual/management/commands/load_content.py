@@ -50,6 +50,14 @@ class Command(BaseCommand):
                 f"{listing}"
             ) from None
 
+        if manual.notes and verbosity >= 1:
+            # History cannot change: its dead ends are listed for the record, not refused.
+            self.stdout.write(
+                f"Noted in earlier versions (loaded as they are; a later version replaces "
+                f"them): {len(manual.notes)}"
+            )
+            for note in manual.notes:
+                self.stdout.write(f"  {note}")
         if verbosity >= 2 or (verbosity >= 1 and len(report.by_chapter()) <= 50):
             for slug, outcome in report.by_chapter().items():
                 parts = []
@@ -69,6 +77,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  added part(s) {', '.join(map(str, report.parts_added))}")
         if report.releases_added:
             self.stdout.write(f"  added release(s): {', '.join(report.releases_added)}")
+        if report.reconstructed_marked:
+            marked = ", ".join(f"{slug} {number}" for slug, number in report.reconstructed_marked)
+            self.stdout.write(f"  marked as reconstructed: {marked}")
         if report.glossary_added:
             self.stdout.write(f"  added {len(report.glossary_added)} glossary version(s)")
         if report.changed_anything:

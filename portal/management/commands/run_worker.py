@@ -1,10 +1,11 @@
 """The background-job worker: django-tasks-db's `db_worker`, plus a heartbeat for /healthz/
 and, at start, a sweep that re-enqueues release emails left unfinished (failed, or stuck in
-"sending" after a crash)."""
+"sending" after a crash) and a request for the weekly link check (links.tasks)."""
 
 import logging
 import threading
 
+from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from portal import jobs
@@ -34,6 +35,10 @@ class Command(DbWorkerCommand):
             resumed = resume_unfinished_deliveries()
             if resumed:
                 logger.info("event=jobs_resumed releases=%s", resumed)
+            if getattr(settings, "LINKS_CHECK_WEEKLY", True):
+                from links.tasks import schedule_weekly
+
+                schedule_weekly()
             super().handle(*args, **options)
         finally:
             stop.set()
