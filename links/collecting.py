@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 from django.db.models import Q
 
-from partnerships.models import Contact, LocalInformation
+from partnerships.models import Contact, ContactsVersion, LocalInformation
 from procedures import selectors
 from procedures.models import ChapterVersion
 
@@ -50,7 +50,9 @@ def external_links() -> dict[str, list[Place]]:
         for url, words in links_in(local.html):
             found[url].append(Place(label, slug, where, words))
     routes = _chapters_naming_routes(versions, titles)
-    for contact in Contact.objects.exclude(web="").select_related("partnership"):
+    shown = ContactsVersion.objects.in_force_or_scheduled(today)
+    contacts = Contact.objects.filter(version__in=shown.values("pk")).exclude(web="")
+    for contact in contacts.select_related("partnership"):
         owner = contact.partnership.name if contact.partnership else "national"
         where = f"contact: {contact.name} ({owner})"
         named_in = routes.get(contact.slug, []) if contact.partnership is None else []
@@ -91,16 +93,11 @@ class _Anchors(HTMLParser):
 
 def _local_information_in_force_or_scheduled(today):
     """Per partnership and chapter: the version in force and any scheduled after it."""
-    by_place = defaultdict(list)
-    rows = LocalInformation.objects.select_related("partnership", "chapter").order_by("number")
-    for local in rows:
-        by_place[(local.partnership_id, local.chapter_id)].append(local)
-    kept = []
-    for versions in by_place.values():
-        in_force = [v for v in versions if v.effective_date <= today]
-        start = versions.index(in_force[-1]) if in_force else 0
-        kept.extend(versions[start:])
-    return kept
+    return (
+        LocalInformation.objects.in_force_or_scheduled(today)
+        .select_related("partnership", "chapter")
+        .order_by("number")
+    )
 
 
 def _chapters_naming_routes(versions, titles):

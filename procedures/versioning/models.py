@@ -58,6 +58,14 @@ class VersionQuerySet(models.QuerySet):
         """Versions still to take effect after the day (today by default)."""
         return self.filter(effective_date__gt=after or today()).exclude(never_in_force())
 
+    def in_force_or_scheduled(self, day: datetime.date | None = None):
+        """The versions in force on the day and those still to come: what is, or will be,
+        shown (the superseded and the never-in-force left out)."""
+        day = day or today()
+        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day)).exclude(
+            never_in_force()
+        )
+
     def in_effect_by(self, day: datetime.date | None = None):
         """Versions that have taken effect by the day: the history as it stood then."""
         return self.filter(effective_date__lte=day or today()).exclude(never_in_force())

@@ -14,7 +14,9 @@ from links import tasks
 from links.checking import check_links, record
 from links.fetching import Answer
 from links.models import ExternalLink, WeeklyLinkEmail
-from partnerships.models import Contact
+from partnerships import selectors
+from partnerships.records import ContactRecord
+from partnerships.versions import store_contacts
 from procedures.admin.preview import render_preview
 
 pytestmark = pytest.mark.django_db
@@ -65,12 +67,19 @@ def checked(local_checks, manual):
     )
     manual.load()
     # Contacts' web addresses are https in the files; the local server speaks http.
-    Contact.objects.create(
-        slug="old-helpline",
-        kind="national-helpline",
-        name="An old helpline",
-        web=site.url("/moved"),
-    )
+    national = list(selectors.newest_contacts(None))
+    store_contacts(
+        partnership=None,
+        name="",
+        area="",
+        contacts=[
+            *(ContactRecord(slug=c.slug, kind=c.kind, name=c.name, web=c.web, phone=c.phone)
+              for c in national),
+            ContactRecord(slug="old-helpline", kind="national-helpline",
+                          name="An old helpline", web=site.url("/moved")),
+        ],
+        summary="An old helpline.",
+    )  # fmt: skip
     check_links()
     return site
 
