@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from markdownx.widgets import MarkdownxWidget
 
+from procedures.admin.preview import problem_list, text_problems
+
 
 class DeskEditor(MarkdownxWidget):
     template_name = "admin/procedures/draft/editor_widget.html"
@@ -21,13 +23,22 @@ class DeskEditor(MarkdownxWidget):
         context = self.get_context(name, value, {**(attrs or {}), **self.attrs})
         # The text box keeps its own height and scrolls (markdownx would grow it to the whole
         # chapter), and no upload address is given.
-        context["widget"]["attrs"].update(
+        attrs = context["widget"]["attrs"]
+        described = [attrs.get("aria-describedby", ""), f"{attrs.get('id', 'id_body')}-keys"]
+        attrs.update(
             {
                 "data-markdownx-editor-resizable": "False",
                 "data-markdownx-upload-urls-path": "",
                 "spellcheck": "true",
+                # The help text (Django's), then how the keys work here.
+                "aria-describedby": " ".join(part for part in described if part),
             }
         )
+        # The problems of the text as it stands, listed above it; the desk's script keeps
+        # the list up to date as the editor types.
+        problems = text_problems(value or "")
+        context["problems"] = mark_safe(problem_list(problems)) if problems else ""
+        context["problem_count"] = len(problems)
         # The project's templates (not the form renderer's), where this template lives.
         return mark_safe(render_to_string(self.template_name, context))
 
