@@ -63,13 +63,24 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
         first = ["chapter", "slug", "chapter_number", "title", "part"]
         if obj is None:
             first.insert(1, "based_on")
-        amendment = ["summary", "minor", "effective_date", "review_date", "related", "release"]
+        # What an amendment rarely changes is folded away (opened when it has an error), so
+        # the save buttons are a few Tabs after the summary.
         fieldsets = [
             (None, {"fields": first}),
             # The revision the page started from and the page's token: see DraftForm.
             ("Chapter text", {"fields": ["body", "revision", "desk"]}),
-            ("Amendment", {"fields": amendment}),
-            ("Withdrawal", {"fields": ["withdraw", "withdrawn_reason", "replaced_by"]}),
+            ("Amendment", {"fields": ["summary", "minor", "effective_date", "release"]}),
+            (
+                "Next review and related chapters",
+                {"fields": ["review_date", "related"], "classes": ["collapse"]},
+            ),
+            (
+                "Withdrawal",
+                {
+                    "fields": ["withdraw", "withdrawn_reason", "replaced_by"],
+                    "classes": ["collapse"],
+                },
+            ),
         ]
         if obj is not None:
             fieldsets.append(("Publishing", {"fields": PUBLISHING_FIELDS}))
