@@ -1,7 +1,7 @@
 """The desk's conversation with the server while an editor types (staff only, CSRF-checked,
 JSON): every few seconds it says the draft is open (who else has it open comes back), and a
 few seconds after typing stops it saves the text (a new draft is created by its first
-autosave). procedures/static/procedures/desk.js does the asking; without JavaScript the
+autosave). procedures/static/procedures/desk-keeper.js does the asking; without JavaScript the
 page's Save buttons do it all.
 
 Answers: {"saved", "revision", "saved_at", "others", "newer", "errors", "signed_out",

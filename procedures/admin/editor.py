@@ -1,5 +1,5 @@
 """The draft's text box and its live preview, side by side (markdownx posts the text for the
-preview; procedures/static/procedures/desk.js adds the rest).
+preview; procedures/static/procedures/desk.js and desk-keeper.js add the rest).
 
 Not markdownx's admin widget: its stylesheet restyles the preview (the preview here wears the
 public page's styles) and its drop and paste handlers send images to an upload address this
@@ -44,4 +44,4 @@ class DeskEditor(MarkdownxWidget):
 
     class Media:
         css = {"all": ["build/admin-preview.css", "procedures/desk.css"]}
-        js = ["markdownx/js/markdownx.min.js", "procedures/desk.js"]
+        js = ["markdownx/js/markdownx.min.js", "procedures/desk.js", "procedures/desk-keeper.js"]
