@@ -58,6 +58,45 @@ def _quote(text: str) -> str:
     return '"' + str(text).replace('"', "'").replace("\n", " ")[:200] + '"'
 
 
+quoted = _quote
+
+# A job that raised one of these failed on the database, not on its own work: it is put back.
+DATABASE_ERRORS = {
+    "django.db.utils.OperationalError",
+    "django.db.utils.InterfaceError",
+    "django.db.utils.DatabaseError",
+}
+
+
+def failed_on_the_database(job) -> bool:
+    from django_tasks_db.compat import TaskResultStatus
+
+    return job.status == TaskResultStatus.FAILED and job.exception_class_path in DATABASE_ERRORS
+
+
+def put_back(job) -> bool:
+    """Make a job that was claimed (and maybe run) ready to run again after the backoff,
+    unless it has been tried JOBS_MAX_ATTEMPTS times (each claim names its worker). Jobs are
+    safe to run twice, so one whose outcome was lost to a database error is run again."""
+    from django_tasks_db.compat import TaskResultStatus
+
+    attempts = len(job.worker_ids)
+    if attempts >= max_attempts():
+        logger.error("event=job_failed job=%s attempts=%s gave_up=true", job.pk, attempts)
+        return False
+    job.status = TaskResultStatus.READY
+    job.run_after = timezone.now() + backoff(attempts)
+    job.finished_at = None
+    job.save(update_fields=["status", "run_after", "finished_at"])
+    logger.warning(
+        "event=job_put_back job=%s attempts=%s next_attempt_at=%s",
+        job.pk,
+        attempts,
+        job.run_after.isoformat(timespec="seconds"),
+    )
+    return True
+
+
 def beat() -> None:
     """Record that a worker is alive (called every few seconds by the worker)."""
     cache.set(HEARTBEAT_KEY, {"at": time.time(), "host": socket.gethostname()}, timeout=None)

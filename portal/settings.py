@@ -123,8 +123,20 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # SQLite serialises writers; waiting beats failing when the loader and a reader overlap.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite as a real deployment (gunicorn's workers and the background worker on one file):
+    # - WAL lets every reader run beside the one writer;
+    # - IMMEDIATE makes each transaction take the write lock when it begins, so a second
+    #   writer waits for it (up to `timeout` seconds). Under the default (DEFERRED) a
+    #   transaction that read first could not upgrade to writing and failed at once with
+    #   "database is locked", whatever the timeout;
+    # - synchronous=NORMAL is safe with WAL (a power cut loses at most the last commits,
+    #   never the database) and spares a disk flush per commit.
+    # A save that still waits longer than the timeout gets a friendly page (portal/busy.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 
 
 def cache_from_url(url):
@@ -202,6 +214,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: the folder it writes
+# each email to (a trial without a mail server).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(BASE_DIR / "var" / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "procedures@example.org")
 # Absolute links in emails (and anything else sent outside a request) start with this.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -35,3 +35,7 @@ urlpatterns = [
     path("", include("glossary.urls")),
     path("", include("manual.urls")),
 ]
+
+# A write that found the database locked for longer than it may wait gets a page that keeps
+# what was typed (portal/busy.py), not the server error page.
+handler500 = "portal.busy.server_error_or_busy"

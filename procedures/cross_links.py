@@ -5,6 +5,7 @@ Anything else between double square brackets is not a link the portal can follow
 reported with its line and left as plain text, so a typo never breaks a page or a preview.
 """
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -55,14 +56,16 @@ def parse(inner: str, own_slug: str = "") -> CrossLink | None:
     return CrossLink(slug=slug or own_slug, anchor=anchor, text=text)
 
 
-def scan(lines, own_slug):
-    """The well-formed links of numbered source lines, and the problems of the others."""
+def scan(lines, own_slug, *, known=None):
+    """The well-formed links of numbered source lines, and the problems of the others.
+    `known` holds the chapters' slugs that a malformed link's "did you mean" may name (None:
+    no suggestion is made)."""
     links, problems = [], []
     for number, line in lines:
         for match in ATTEMPT.finditer(line):
             link = parse(match.group(1), own_slug)
             if link is None:
-                problems.append(malformed(match.group(0), number))
+                problems.append(malformed(match.group(0), number, known=known))
             elif link.slug or link.anchor:
                 links.append(OutgoingLink(slug=link.slug, anchor=link.anchor, line=number))
             else:
@@ -88,10 +91,26 @@ def scan(lines, own_slug):
     return links, problems
 
 
-def malformed(written: str, line: int) -> Problem:
+def closest(name: str, choices) -> str:
+    """The one of `choices` that `name` was most likely meant to be, or "" when none is
+    close: a suggestion only ever names something that exists."""
+    if not name or not choices:
+        return ""
+    if name in choices:
+        return name
+    found = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.75)
+    return found[0] if found else ""
+
+
+def malformed(written: str, line: int, *, known=None) -> Problem:
     inner = written[2:-2]
-    guess = slugify(inner.split("|")[0].split("#")[0])
-    hint = f" (did you mean [[{guess}]]?)" if guess and guess != inner.strip() else ""
+    target, _, rest = inner.split("|")[0].partition("#")
+    guess = closest(slugify(target), known or ())
+    anchor = rest.strip() if rest.strip() and ANCHOR.match(rest.strip()) else ""
+    suggestion = f"{guess}#{anchor}" if guess and anchor else guess
+    hint = (
+        f" (did you mean [[{suggestion}]]?)" if suggestion and suggestion != inner.strip() else ""
+    )
     shown = written if len(written) <= 80 else written[:77] + "..."
     return Problem(
         "bad_cross_link",

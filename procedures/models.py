@@ -397,6 +397,8 @@ class ReviewRequest(models.Model):
     draft = models.OneToOneField(Draft, on_delete=models.CASCADE, related_name="review_request")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
+    # Set once the publishers have been emailed about this request (procedures.tasks).
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.draft} sent for review by {self.by}"
@@ -432,3 +434,78 @@ class Reconstruction(models.Model):
 
     def __str__(self):
         return f"{self.version} (reconstructed)"
+
+
+class DraftRevision(models.Model):
+    """One saved state of a draft: who saved it, when, and every field's value
+    (`procedures.revisions` takes and applies them). Numbers only grow, so a save can say
+    which revision it started from, and a save over someone else's newer one is refused.
+
+    `desk` names the editing page that saved it (a token the page makes when it opens): the
+    page's own autosaves are never taken for someone else's save.
+    """
+
+    class Kind(models.TextChoices):
+        SAVE = "save", "Saved"
+        AUTOSAVE = "autosave", "Saved automatically while typing"
+        RESTORE = "restore", "Restored an earlier revision"
+        MERGE = "merge", "Saved after merging"
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SAVE)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    values = models.JSONField()
+    desk = models.CharField(max_length=64, blank=True)
+    restored_from = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["draft", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "number"], name="unique_revision_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.draft}: revision {self.number}"
+
+
+class DraftComment(models.Model):
+    """A remark on a draft, on one line of the revision it was made on (or on the whole
+    draft). A publisher sending the draft back to its editor writes one too (`sends_back`)."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="comments")
+    revision = models.ForeignKey(
+        DraftRevision, null=True, blank=True, on_delete=models.PROTECT, related_name="comments"
+    )
+    line = models.PositiveIntegerField(null=True, blank=True)
+    quote = models.TextField(blank=True)  # the line as it read then
+    text = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    sends_back = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["draft", "at", "id"]
+
+    def __str__(self):
+        where = f"line {self.line}" if self.line else "the draft"
+        return f"{self.by} on {where} of {self.draft}"
+
+
+class DraftPresence(models.Model):
+    """Who has a draft open in the editing desk: the desk says so every few seconds, and
+    the others see it."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="presence")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "user"], name="one_presence_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} has {self.draft} open"

@@ -58,7 +58,12 @@ ALLOWED_CLASSES = {
     "td": {"govuk-table__cell"},
     "div": {"govuk-warning-text", "govuk-inset-text", "app-warning-text__body"},
     "strong": {"govuk-warning-text__text"},
-    "span": {"govuk-warning-text__icon", "govuk-visually-hidden", "app-cross-link--missing"},
+    "span": {
+        "govuk-warning-text__icon",
+        "govuk-visually-hidden",
+        "app-cross-link--missing",
+        "app-cross-link__note",
+    },
     "hr": {"govuk-section-break", "govuk-section-break--m", "govuk-section-break--visible"},
     "blockquote": {"govuk-inset-text"},
 }
@@ -132,12 +137,15 @@ def render_markdown(
     slug: str = "",
     first_line: int = 1,
     max_bytes: int | None = None,
+    mark_broken: bool = False,
 ) -> Rendered:
     """Render a chapter body. Never raises: whatever the text, its problems are listed.
 
     `targets` maps slugs to the chapters cross-links may point at; None skips checking them
     (their links still render). `slug` is the chapter's own, for `[[#anchor]]` links.
     `first_line` is the file line the body starts on, so problems name the file's line.
+    `mark_broken` (the editor's preview) shows a cross-link that leads nowhere as plain text
+    marked "(broken link)", not as a link; stored pages never have one.
     `max_bytes` defaults to the MAX_VERSION_BYTES setting. A text past the size or nesting
     limits is not rendered at all: its html is empty and its problems say why.
     """
@@ -153,7 +161,7 @@ def render_markdown(
         return _unrendered(problems + too_deep)
     problems.extend(checks.markup_problems(source, first_line))
     problems.extend(dead_ends.problems(source, first_line))
-    converter = _converter(targets or {}, slug)
+    converter = _converter(targets or {}, slug, mark_broken=mark_broken and targets is not None)
     try:
         # A line marked <!-- intended --> (see dead_ends) shows without its mark.
         raw_html = converter.convert(dead_ends.without_marks(source))
@@ -163,7 +171,9 @@ def render_markdown(
     sections = _sections(clean_html)
     anchors = frozenset(s.anchor for s in sections if s.anchor)
     problems.extend(checks.duplicate_anchor_problems(source, first_line, anchor_for))
-    links, link_problems = cross_links.scan(checks.lines_outside_code(source, first_line), slug)
+    links, link_problems = cross_links.scan(
+        checks.lines_outside_code(source, first_line), slug, known=targets
+    )
     problems.extend(link_problems)
     problems.extend(phone_link_problems(checks.lines_outside_code(source, first_line)))
     if targets is not None:
@@ -213,9 +223,11 @@ def _link_problems(links, targets, own_slug, own_anchors):
         elif link.slug in targets:
             anchors = targets[link.slug].anchors
         else:
+            guess = cross_links.closest(link.slug, targets)
             yield Problem(
                 "unknown_chapter",
-                f"cross-link to unknown chapter '{link.slug}'",
+                f"cross-link to unknown chapter '{link.slug}'"
+                + (f" (did you mean [[{guess}]]?)" if guess else ""),
                 "check the slug (it is the chapter's address, e.g. [[bullying]])",
                 "body",
                 link.line,
@@ -223,10 +235,13 @@ def _link_problems(links, targets, own_slug, own_anchors):
             continue
         if link.anchor and link.anchor not in anchors:
             known = ", ".join(sorted(anchors)) or "none"
+            guess = cross_links.closest(link.anchor, anchors)
+            written = f"{link.slug}#{guess}" if link.slug else f"#{guess}"
             yield Problem(
                 "unknown_section",
                 f"cross-link to unknown section '#{link.anchor}' of "
-                f"{repr(link.slug) if link.slug else 'this chapter'}",
+                f"{repr(link.slug) if link.slug else 'this chapter'}"
+                + (f" (did you mean [[{written}]]?)" if guess else ""),
                 f"its sections are: {known}",
                 "body",
                 link.line,
@@ -251,10 +266,11 @@ def sanitise(fragment: str) -> str:
 
 
 class CrossLinkProcessor(InlineProcessor):
-    def __init__(self, targets, own_slug, md):
+    def __init__(self, targets, own_slug, md, mark_broken=False):
         super().__init__(cross_links.ATTEMPT.pattern, md)
         self.targets = targets
         self.own_slug = own_slug
+        self.mark_broken = mark_broken
 
     def handleMatch(self, m, data):  # noqa: N802 (Python-Markdown's API)
         link = cross_links.parse(m.group(1), self.own_slug)
@@ -270,7 +286,45 @@ class CrossLinkProcessor(InlineProcessor):
         element.set("href", href)
         element.set("class", "govuk-link app-cross-link")
         element.text = text
+        if self.mark_broken:
+            if link.slug and link.slug != self.own_slug:
+                if target is None or (link.anchor and link.anchor not in target.anchors):
+                    element = broken_link(text)
+            elif link.anchor:
+                # Its own sections are known only once the whole text is converted.
+                element.set(OWN_ANCHOR, link.anchor)
         return element, m.start(0), m.end(0)
+
+
+OWN_ANCHOR = "data-own-anchor"
+
+
+def broken_link(text):
+    """A cross-link that leads nowhere, in the editor's preview: plain text, marked in words
+    (and by its style, app-cross-link--missing), never a link to a missing page."""
+    element = etree.Element("span", {"class": "app-cross-link--missing"})
+    element.text = text
+    note = etree.SubElement(element, "span", {"class": "app-cross-link__note"})
+    note.text = " (broken link)"
+    return element
+
+
+class BrokenOwnLinks(Treeprocessor):
+    """Mark the preview's links to sections of the same chapter that it does not have."""
+
+    def run(self, root):
+        anchors = {element.get("id") for element in root.iter() if element.get("id")}
+        for parent in list(root.iter()):
+            for index, element in enumerate(list(parent)):
+                anchor = element.get(OWN_ANCHOR)
+                if anchor is None:
+                    continue
+                del element.attrib[OWN_ANCHOR]
+                if anchor not in anchors:
+                    replacement = broken_link(element.text)
+                    replacement.tail = element.tail
+                    parent[index] = replacement
+        return root
 
 
 class GovukTreeprocessor(Treeprocessor):
@@ -323,21 +377,26 @@ class GovukTreeprocessor(Treeprocessor):
 
 
 class PortalExtension(markdown.Extension):
-    def __init__(self, targets, own_slug):
+    def __init__(self, targets, own_slug, mark_broken=False):
         super().__init__()
         self.targets = targets
         self.own_slug = own_slug
+        self.mark_broken = mark_broken
 
     def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's API)
         # Raw HTML in the source is never passed through: it comes out as visible text
         # (and the loader refuses it), so the sanitiser is a second line, not the only one.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.inlinePatterns.register(CrossLinkProcessor(self.targets, self.own_slug, md), "xref", 175)
+        md.inlinePatterns.register(
+            CrossLinkProcessor(self.targets, self.own_slug, md, self.mark_broken), "xref", 175
+        )
         md.treeprocessors.register(GovukTreeprocessor(md), "govuk", 1)
+        if self.mark_broken:  # after the table of contents has given the headings their ids
+            md.treeprocessors.register(BrokenOwnLinks(md), "broken_own_links", 0)
 
 
-def _converter(targets, own_slug):
+def _converter(targets, own_slug, mark_broken=False):
     return markdown.Markdown(
         extensions=[
             "attr_list",
@@ -345,7 +404,7 @@ def _converter(targets, own_slug):
             "sane_lists",
             "admonition",
             "toc",
-            PortalExtension(targets, own_slug),
+            PortalExtension(targets, own_slug, mark_broken),
         ],
         extension_configs={"toc": {"slugify": lambda value, separator: anchor_for(value)}},
         output_format="html",

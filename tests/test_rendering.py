@@ -139,8 +139,48 @@ def test_a_malformed_cross_link_is_a_problem_on_its_line_and_stays_plain_text(wr
 
 
 def test_a_malformed_cross_link_suggests_the_address_it_probably_meant():
+    plans = {"child-protection-plans": LinkTarget("child-protection-plans", "Plans")}
+    (problem,) = render_markdown("[[child protection plans]]\n", targets=plans).problems
+    assert "did you mean [[child-protection-plans]]?" in problem.message
+
+
+def test_did_you_mean_names_only_chapters_and_sections_that_exist():
+    plans = {
+        "child-protection-plans": LinkTarget(
+            "child-protection-plans", "Plans", frozenset({"review-conferences"})
+        )
+    }
+    # No such chapter, nor one close to it: no suggestion (the old one named a made-up slug).
+    (problem,) = render_markdown("[[Child Sexual Exploitation]]\n", targets=plans).problems
+    assert "did you mean" not in problem.message
+    (problem,) = render_markdown("[[child-sexual-exploitation]]\n", targets=plans).problems
+    assert problem.code == "unknown_chapter" and "did you mean" not in problem.message
+    # A typo of a real chapter, or of a real section: named.
+    (problem,) = render_markdown("[[child-protection-plan]]\n", targets=plans).problems
+    assert "(did you mean [[child-protection-plans]]?)" in problem.message
+    (problem,) = render_markdown(
+        "[[child-protection-plans#review-conference]]\n", targets=plans
+    ).problems
+    assert "(did you mean [[child-protection-plans#review-conferences]]?)" in problem.message
+    # Without the manual to look in, nothing is guessed.
     (problem,) = render_markdown("[[child protection plans]]\n").problems
-    assert "[[child-protection-plans]]" in problem.message
+    assert "did you mean" not in problem.message
+
+
+def test_the_editors_preview_marks_a_broken_link_in_words_and_never_links_it():
+    source = "## Here {#here}\n\nSee [[bullying|bullying]], [[bulying|the typo]], [[#nowhere|x]].\n"
+    rendered = render_markdown(source, targets=TARGETS, mark_broken=True)
+    assert '<a class="govuk-link app-cross-link" href="/chapters/bullying/">bullying</a>' in (
+        rendered.html
+    )
+    assert (
+        '<span class="app-cross-link--missing">the typo'
+        '<span class="app-cross-link__note"> (broken link)</span></span>'
+    ) in rendered.html
+    assert '<span class="app-cross-link--missing">x<span' in rendered.html
+    assert rendered.html.count("app-cross-link--missing") == 2
+    # Stored pages are rendered without the marks (a broken link cannot be published).
+    assert "missing" not in render_markdown(source, targets=TARGETS).html
 
 
 @pytest.mark.parametrize("written", ["[[bullying for more.", "[[bullying|text [with] brackets]]"])

@@ -1,11 +1,16 @@
 """The draft form: the chapter's fields, the text in the editing desk, and the version rules'
-problems next to the fields they concern."""
+problems next to the fields they concern.
+
+Each save is bound to the revision the page started from (`revision`) and names the page
+(`desk`, a token the desk's script makes): a save over someone else's newer save is refused
+(`conflict` says whose) and the editor merges, never overwrites unseen.
+"""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
 
-from procedures import routes, selectors
+from procedures import revisions, routes, selectors
 from procedures.admin.editor import DeskEditor
 from procedures.drafts import prepare
 from procedures.models import Draft, Release
@@ -30,6 +35,12 @@ class RoutesField(forms.MultipleChoiceField):
 
 
 class DraftForm(forms.ModelForm):
+    revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    desk = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # The autosave keeps the text whatever the version rules say (they are shown as the
+    # editor types); the buttons' save asks them.
+    check_rules = True
+
     class Meta:
         model = Draft
         fields = [
@@ -72,6 +83,9 @@ class DraftForm(forms.ModelForm):
             kept = [(s, s) for s in (self.initial.get("routes") or []) if s not in dict(known)]
             self.fields["routes"].choices = known + kept
             self.fields["routes"].required = False
+        self.conflict = None  # someone else's newer revision, when this save is refused
+        if self.instance.pk and "revision" not in self.initial:
+            self.initial["revision"] = revisions.latest_number(self.instance)
         if "release" in self.fields:
             # Only releases still being prepared can take drafts.
             self.fields["release"].queryset = Release.objects.filter(published_at__isnull=True)
@@ -79,13 +93,24 @@ class DraftForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         self._check_still_open(data)
+        if self.instance.pk and data.get("revision") is not None:
+            # (A post without the field, from a script, is not bound to a revision.)
+            self.conflict = revisions.newer_than(
+                self.instance, base=data["revision"], desk=data.get("desk") or ""
+            )
+            if self.conflict is not None:
+                raise ValidationError(
+                    f"{self.conflict.by} saved this draft after you opened it: nothing was "
+                    "saved, and your text is kept. Compare and merge it with theirs.",
+                    code="saved_meanwhile",
+                )
         chapter = data.get("chapter") if "chapter" in self.fields else self.instance.chapter
         if chapter is None and not (data.get("slug") or "").strip():
             self.add_error("slug", "A new chapter needs a web address (slug).")
         if chapter is not None and not self.instance.pk and data.get("based_on") is None:
             latest = selectors.latest_version(chapter)
             data["based_on"] = latest.number if latest else None
-        if self.errors or data.get("part") is None:
+        if self.errors or data.get("part") is None or not self.check_rules:
             return data
         self._add_rule_problems(data)
         return data

@@ -5,8 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
 
-from procedures import desk, publishing, selectors
+from procedures import desk, publishing, revisions, selectors
+from procedures.admin import autosave, comments, conflicts, history, kept_text
 from procedures.admin.common import ReadOnlyOncePublished, message_lines
 from procedures.admin.draft_form import DraftForm
 from procedures.drafts import fingerprint, prepare
@@ -60,16 +63,25 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
         first = ["chapter", "slug", "chapter_number", "title", "part"]
         if obj is None:
             first.insert(1, "based_on")
+        # What an amendment rarely changes is folded away (opened when it has an error), so
+        # the save buttons are a few Tabs after the summary.
         amendment = [
-            "summary", "minor", "effective_date", "review_date", "no_review_reason", "related",
-            "release",
+            "summary", "minor", "effective_date", "review_date", "no_review_reason", "release",
         ]  # fmt: skip
         fieldsets = [
             (None, {"fields": first}),
-            ("Chapter text", {"fields": ["body"]}),
-            ("What to do now", {"fields": ["routes"]}),
+            # The revision the page started from and the page's token: see DraftForm.
+            ("Chapter text", {"fields": ["body", "revision", "desk"]}),
             ("Amendment", {"fields": amendment}),
-            ("Withdrawal", {"fields": ["withdraw", "withdrawn_reason", "replaced_by"]}),
+            ("What to do now", {"fields": ["routes"], "classes": ["collapse"]}),
+            ("Related chapters", {"fields": ["related"], "classes": ["collapse"]}),
+            (
+                "Withdrawal",
+                {
+                    "fields": ["withdraw", "withdrawn_reason", "replaced_by"],
+                    "classes": ["collapse"],
+                },
+            ),
         ]
         if obj is not None:
             fieldsets.append(("Publishing", {"fields": PUBLISHING_FIELDS}))
@@ -139,30 +151,85 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
         )
         return initial
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST" and object_id and str(object_id).isdigit():
-            draft = Draft.objects.filter(pk=object_id).first()
-            if draft is not None and draft.is_published:
-                # Published while the editor was typing: keep their text on the page.
-                return render(
-                    request,
-                    "admin/procedures/draft/published_meanwhile.html",
-                    {
-                        **self.admin_site.each_context(request),
-                        "opts": self.model._meta,
-                        "title": f"{draft} was published meanwhile",
-                        "draft": draft,
-                        "body": request.POST.get("body", ""),
-                        "summary": request.POST.get("summary", ""),
-                    },
-                    status=409,
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if request.method == "GET" and obj is not None and not obj.is_published:
+            revisions.start(obj)  # so the page has a revision to start from
+        if request.method == "GET":
+            # Text kept from a save made after the sign-in expired, or from a merge.
+            if not hasattr(request, "_desk_kept"):
+                request._desk_kept = kept_text.take(request, request.get_full_path())
+            if request._desk_kept:
+                form = kept_text.with_initial(
+                    form, kept_text.initial_from(form, request._desk_kept)
                 )
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        published = self._published_meanwhile(request, object_id)
+        if published is not None:
+            return published
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PermissionDenied:
+            # Published between the check above and the save's own (it may not change now).
+            published = self._published_meanwhile(request, object_id)
+            if published is not None:
+                return published
+            raise
+
+    def _published_meanwhile(self, request, object_id):
+        """Published while the editor was typing: keep their text on the page."""
+        if request.method != "POST" or not str(object_id or "").isdigit():
+            return None
+        draft = Draft.objects.filter(pk=object_id).first()
+        if draft is None or not draft.is_published:
+            return None
+        return render(
+            request,
+            "admin/procedures/draft/published_meanwhile.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": f"{draft} was published meanwhile",
+                "draft": draft,
+                "body": request.POST.get("body", ""),
+                "summary": request.POST.get("summary", ""),
+            },
+            status=409,
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if getattr(form, "conflict", None) is not None:
+            return conflicts.conflict_page(self, request, form, obj)
         context["can_publish"] = request.user.has_perm(publishing.PUBLISH_PERMISSION)
         context["sent_for_review"] = getattr(obj, "review_request", None) if obj else None
+        context["error_list"] = self._error_list(form)
+        if obj is not None and obj.pk:
+            context["others_here"] = desk.here(user=request.user, draft=obj)
+            context["sent_back"] = desk.sent_back(obj)
+            context["comments"] = list(
+                obj.comments.select_related("by", "revision").order_by("-at", "-id")[:20]
+            )
+            context["latest_revision"] = revisions.latest(obj)
+            context["desk_url"] = reverse("admin:procedures_draft_desk", args=[obj.pk])
+        else:
+            context["desk_url"] = reverse("admin:procedures_draft_desk_new")
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def _error_list(form):
+        """The form's errors for the error summary at the top: (field id or "", message)."""
+        found = []
+        for name, errors in form.errors.items():
+            field = form.fields.get(name)
+            for error in errors:
+                if field is None:
+                    found.append(("", error))
+                else:
+                    found.append((f"id_{name}", f"{field.label}: {error}"))
+        return found
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._after_save(request, obj) or super().response_add(
@@ -192,6 +259,7 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        revisions.record(form.instance, by=request.user, desk=form.cleaned_data.get("desk", ""))
         prepared = prepare(form.instance)
         if prepared.problems:
             messages.warning(
@@ -211,7 +279,48 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view
+
+        def json_view(function):  # answers for itself when signed out (401), never a redirect
+            return never_cache(csrf_protect(function))
+
+        urls = super().get_urls()
+        for pattern in urls:
+            if pattern.name in ("procedures_draft_add", "procedures_draft_change"):
+                pattern.callback = kept_text.signed_out_keeps_the_text(
+                    self.admin_site, pattern.callback
+                )
         return [
+            path(
+                "desk/new/",
+                json_view(autosave.new_draft_view(self)),
+                name="procedures_draft_desk_new",
+            ),
+            path(
+                "<int:pk>/desk/", json_view(autosave.desk_view(self)), name="procedures_draft_desk"
+            ),
+            path(
+                "<int:pk>/history/",
+                view(history.history_view(self)),
+                name="procedures_draft_history",
+            ),
+            path(
+                "<int:pk>/history/<int:a>...<int:b>/",
+                view(history.compare_view(self)),
+                name="procedures_draft_compare",
+            ),
+            path(
+                "<int:pk>/history/<int:number>/restore/",
+                view(history.restore_view(self)),
+                name="procedures_draft_restore",
+            ),
+            path(
+                "<int:pk>/merge/", view(conflicts.merge_view(self)), name="procedures_draft_merge"
+            ),
+            path(
+                "<int:pk>/comment/",
+                view(comments.comment_view(self)),
+                name="procedures_draft_comment",
+            ),
             path("<int:pk>/preview/", view(self.preview_view), name="procedures_draft_preview"),
             path("<int:pk>/review/", view(self.review_view), name="procedures_draft_review"),
             path("<int:pk>/publish/", view(self.publish_view), name="procedures_draft_publish"),
@@ -221,7 +330,7 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
                 view(self.send_for_review_view),
                 name="procedures_draft_send_for_review",
             ),
-        ] + super().get_urls()
+        ] + urls
 
     def _draft(self, request, pk):
         draft = get_object_or_404(
@@ -263,6 +372,9 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
             "can_publish": can_publish,
             "can_change": self.has_change_permission(request, draft),
             "sent_for_review": getattr(draft, "review_request", None),
+            "sent_back": desk.sent_back(draft),
+            "comments": list(draft.comments.select_related("by", "revision").order_by("at")),
+            "kept_comment": comments.kept_comment(request, draft.pk),
             **review(draft, user=request.user),
         }
         if not draft.is_published:

@@ -31,18 +31,26 @@ def problem_list(problems, *, line_href="#id_body") -> str:
             link = ""
         items.append((link, problem.sentence))
     return format_html(
-        '<div class="app-problems" role="region" aria-labelledby="app-problems-title">'
-        '<h2 class="govuk-heading-s app-problems__title" id="app-problems-title">'
-        "This draft cannot be published until these are fixed</h2>"
+        '<div class="app-problems" data-app-problem-count="{}">'
+        '<h3 class="govuk-heading-s app-problems__title">'
+        "This draft cannot be published until these are fixed</h3>"
         '<ul class="govuk-list">{}</ul></div>',
+        len(items),
         format_html_join("", "<li>{}{}</li>", items),
     )
 
 
+def text_problems(source: str):
+    """The problems in a draft's text that would block publishing (for the desk's list)."""
+    return render_markdown(source, targets=selectors.link_targets()).problems
+
+
 def render_preview(source: str) -> str:
-    """The sanitised page text, headed by the problems that would block publishing, with
-    the links the link checker found broken, moved or withdrawn marked."""
-    rendered = render_markdown(source, targets=selectors.link_targets())
+    """The sanitised page text (links that lead nowhere marked as broken, and those the link
+    checker found broken, moved or withdrawn marked too), headed by the problems that would
+    block publishing; the desk's script moves those to the list that stays in view above the
+    text."""
+    rendered = render_markdown(source, targets=selectors.link_targets(), mark_broken=True)
     page = marked_links(rendered.html)  # sanitised by render_markdown's allow-list
     if not rendered.problems:
         return page

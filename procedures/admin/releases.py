@@ -15,6 +15,7 @@ from procedures.reviewing import review
 
 class DraftInline(admin.TabularInline):
     model = Draft
+    template = "admin/procedures/release/draft_inline.html"
     fields = ["draft_link", "summary", "minor", "created_by", "status"]
     readonly_fields = fields
     extra = 0

@@ -14,5 +14,7 @@ glossary entries are all versioned the same way, with these parts:
   review date, changes of whom to call are never minor), each with one code and one wording.
 - `storing.store_next`: the one way a version is written, closing the previous one's interval
   (and, for an urgent correction, moving scheduled versions after it).
+- `carrying`: an urgent correction ahead of a scheduled version carries it forward (the
+  three-way merge of `procedures.merging`) or sends it back for review.
 - `actions.PublishAction`: check, execute, record; a subclass per kind.
 """

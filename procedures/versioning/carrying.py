@@ -10,7 +10,7 @@ follows it (`storing.store_next` moves the scheduled versions out of the way).
 import hashlib
 from dataclasses import dataclass
 
-from procedures.versioning.merging import merge3
+from procedures.merging import merge3
 from procedures.versioning.models import today
 from procedures.versioning.rules import day
 

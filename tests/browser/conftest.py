@@ -72,6 +72,21 @@ def axe_check(_axe):
 
 
 @pytest.fixture
+def axe_check_everything(_axe):
+    """axe_check with every rule axe-core runs by default, best practices included (heading
+    order, landmarks, a page heading ...), for the admin pages a procedures manager uses."""
+
+    def check(page, label=""):
+        results = _axe.run(page)
+        assert results.violations_count == 0, (
+            f"axe-core found problems (best practice included) on {label or page.url}:\n"
+            + results.generate_report()
+        )
+
+    return check
+
+
+@pytest.fixture
 def console_errors(page):
     """JavaScript errors and CSP violations on the page; tests assert it stays empty."""
     errors = []

@@ -408,7 +408,11 @@ def test_a_form_error_shows_the_form_again_with_the_text(client, small_manual, e
     )
     assert response.status_code == 200
     html = text(response)
-    assert "A paragraph typed before the mistake." in html and "errornote" in html
+    assert "A paragraph typed before the mistake." in html
+    # The errors are summed up at the top of the desk, each a link to its field.
+    summary = html[html.index('class="app-error-summary"') : html.index('id="draft_form"')]
+    assert "There is a problem" in summary
+    assert 'href="#id_title"' in summary and 'href="#id_part"' in summary
     assert not Draft.objects.exists()
 
 

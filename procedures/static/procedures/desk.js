@@ -1,19 +1,21 @@
-// The editing desk (templates/admin/procedures/draft/editor_widget.html), on top of markdownx's
-// live preview:
-// - a problem's link ("line 106") puts the cursor on that line of the text box, in the preview
-//   and on the review page (which links to the form with #body-line-106);
-// - the preview follows the part being edited: it scrolls to the section the cursor is in,
-//   or, when the text box is scrolled, the section at its top;
-// - dropped or pasted files are refused with a message (there is no image upload);
-// - leaving the page with unsaved changes asks first, and when the sign-in has expired (the
-//   preview gets the login page) saving is held back, so the text is not lost to a redirect.
+// The editing desk (templates/admin/procedures/draft/change_form.html and editor_widget.html),
+// on top of markdownx's live preview:
+// - the keyboard: Tab leaves the text box (markdownx would indent with it; Ctrl+] and Ctrl+[
+//   still do), and the preview's links are out of the tab order (the preview is one
+//   focusable region), so Tab goes text, preview, summary;
+// - the problems that would block publishing stay in view above the text (the preview's list
+//   is moved there as the editor types), each link putting the cursor on its line;
+// - the preview follows the part being edited;
+// - dropped or pasted files are refused with a message (there is no image upload).
+// Keeping the text (autosave, presence, the error summary's focus): desk-keeper.js.
 // A static file with no inline handlers, as the Content Security Policy requires.
 (function () {
   "use strict";
 
   const signedOutMessage =
-    "You have been signed out, so this draft cannot be saved yet. Your text is still here: " +
-    "sign in again in another tab or window, come back, type anything, then save.";
+    "You have been signed out, so your text cannot be saved to the portal just now. It is " +
+    "kept in this browser: press a Save button to sign in again, and it comes back in the " +
+    "form to save.";
 
   function lineStart(text, line) {
     // Offset of the first character of a 1-based line number.
@@ -77,10 +79,9 @@
       sources.forEach(function (at, i) {
         if (at <= line) index = i;
       });
-      const problems = preview.querySelector(".app-problems");
       const fromLine = index === -1 ? 1 : sources[index];
       const toLine = index + 1 < sources.length ? sources[index + 1] : editor.value.split("\n").length + 1;
-      const fromTop = index === -1 ? (problems ? problems.offsetTop + problems.offsetHeight : 0) : shown[index].offsetTop;
+      const fromTop = index === -1 ? 0 : shown[index].offsetTop;
       const toTop = index + 1 < shown.length ? shown[index + 1].offsetTop : preview.scrollHeight;
       const within = (line - fromLine) / Math.max(toLine - fromLine, 1);
       target = fromTop + within * (toTop - fromTop) - preview.clientHeight * share;
@@ -90,27 +91,59 @@
     preview.scrollTop = Math.max(0, Math.min(range, target));
   }
 
+  function countSentence(count) {
+    if (!count) return "No problems in the text.";
+    return count + (count === 1 ? " problem" : " problems") + " in the text would stop publishing.";
+  }
+
   function setUp(desk) {
     const editor = desk.querySelector("textarea");
     const preview = desk.querySelector("[data-app-desk-preview]");
     const note = desk.querySelector("[data-app-desk-note]");
+    const problems = desk.querySelector("[data-app-desk-problem-list]");
+    const problemCount = desk.querySelector("[data-app-desk-problem-count]");
     if (!editor || !preview) return;
     preview.parentElement.hidden = false; // the live preview needs this script
 
-    // Problem links in the preview (re-rendered as the editor types: delegate).
-    preview.addEventListener("click", function (event) {
+    // Tab leaves the text box: markdownx's own handler (which indents) never sees it.
+    desk.addEventListener(
+      "keydown",
+      function (event) {
+        if (event.target === editor && event.key === "Tab" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+          event.stopPropagation();
+        }
+      },
+      true
+    );
+
+    // Problem links, in the list above the text and in comments: the cursor goes to the line.
+    document.addEventListener("click", function (event) {
       const link = event.target.closest("a[data-app-line]");
       if (!link) return;
       event.preventDefault();
       goToLine(editor, parseInt(link.getAttribute("data-app-line"), 10));
     });
 
+    // Each new preview: its problems go to the list in view, its links leave the tab order.
+    let shownCount = problems ? problems.querySelectorAll("li").length : 0;
+    desk.addEventListener("markdownx.update", function () {
+      const found = preview.querySelector(".app-problems");
+      if (problems) {
+        problems.replaceChildren();
+        if (found) problems.appendChild(found);
+        const count = found ? found.querySelectorAll("li").length : 0;
+        if (count !== shownCount && problemCount) problemCount.textContent = countSentence(count);
+        shownCount = count;
+      }
+      preview.querySelectorAll("a, button, input, select, textarea").forEach(function (element) {
+        element.setAttribute("tabindex", "-1");
+      });
+    });
+
     // Typing or moving the cursor follows the cursor's line; scrolling the text box with the
     // mouse follows its top line (but not the scroll that comes of moving the cursor).
     let pending = null;
     let caretMovedAt = 0;
-    // `share`: how far down the preview the line goes (a third for the cursor, the top for
-    // the text box's top line).
     const later = function (line, share) {
       window.clearTimeout(pending);
       pending = window.setTimeout(function () {
@@ -127,23 +160,20 @@
       editor.addEventListener(type, atCaret);
     });
     desk.addEventListener("markdownx.update", atCaret);
-
-    // Signed out meanwhile: markdownx would show the login page as the preview.
-    desk.addEventListener("markdownx.update", function () {
-      // (The login form's own <form> tag is dropped inside this form; its fields remain.)
-      const signedOut = Boolean(preview.querySelector('input[name="password"]'));
-      desk.closest("form").toggleAttribute("data-app-signed-out", signedOut);
-      if (!signedOut) return;
-      const message = document.createElement("p");
-      message.className = "govuk-body";
-      message.textContent = signedOutMessage;
-      preview.replaceChildren(message);
-    });
     editor.addEventListener("scroll", function () {
       if (Date.now() - caretMovedAt < 300) return;
       later(function () {
         return topLine(editor);
       }, 0);
+    });
+
+    // Signed out meanwhile: markdownx would show the login page as the preview.
+    desk.addEventListener("markdownx.update", function () {
+      if (!preview.querySelector('input[name="password"]')) return;
+      const message = document.createElement("p");
+      message.className = "govuk-body";
+      message.textContent = signedOutMessage;
+      preview.replaceChildren(message);
     });
 
     // No upload: refuse files before markdownx sends them to an address that does not exist.
@@ -164,41 +194,8 @@
     if (fromReview) goToLine(editor, parseInt(fromReview[1], 10));
   }
 
-  function guardUnsaved() {
-    // Ask before leaving a draft form with changes not yet saved.
-    const form = document.getElementById("draft_form");
-    if (!form) return;
-    let dirty = false;
-    form.addEventListener("input", function () {
-      dirty = true;
-    });
-    form.addEventListener("change", function () {
-      dirty = true;
-    });
-    form.addEventListener("submit", function (event) {
-      if (form.hasAttribute("data-app-signed-out")) {
-        // Saving now would send the text to the login page and lose it.
-        event.preventDefault();
-        window.alert(signedOutMessage);
-        return;
-      }
-      // Signing in again (in another tab) gives a new CSRF secret: send the current one, or
-      // the save is refused and the text lost.
-      const cookie = /(?:^|; )csrftoken=([^;]+)/.exec(document.cookie);
-      const token = form.querySelector('input[name="csrfmiddlewaretoken"]');
-      if (cookie && token) token.value = decodeURIComponent(cookie[1]);
-      dirty = false;
-    });
-    window.addEventListener("beforeunload", function (event) {
-      if (!dirty) return;
-      event.preventDefault();
-      event.returnValue = "";
-    });
-  }
-
   function start() {
     document.querySelectorAll("[data-app-desk]").forEach(setUp);
-    guardUnsaved();
   }
 
   if (document.readyState === "loading") {
