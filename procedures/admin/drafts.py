@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from procedures import desk, publishing, selectors
 from procedures.admin.common import ReadOnlyOncePublished, message_lines
-from procedures.admin.draft_form import DraftForm
+from procedures.admin.draft_form import EDITED, DraftForm, table_fields
 from procedures.drafts import fingerprint, prepare
 from procedures.models import Chapter, ChapterVersion, Draft
 from procedures.pages import render_version_page
@@ -71,6 +71,9 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
             ("Amendment", {"fields": amendment}),
             ("Withdrawal", {"fields": ["withdraw", "withdrawn_reason", "replaced_by"]}),
         ]
+        extra = table_fields(EDITED)
+        if extra:
+            fieldsets.append(("More about this version", {"fields": extra}))
         if obj is not None:
             fieldsets.append(("Publishing", {"fields": PUBLISHING_FIELDS}))
         return fieldsets
