@@ -223,6 +223,13 @@ class VersionRecord:
         if related is None:
             related = draft.related.all() if draft.pk else []
         return cls(
+            # Fields that need no more than the draft's own value (a field added to the table
+            # and to both models comes through here with nothing else to write).
+            **{
+                spec.attr: _plain(getattr(draft, spec.attr))
+                for spec in STORED
+                if spec.attr not in FROM_DRAFT_BY_HAND and hasattr(draft, spec.attr)
+            },
             slug=(draft.slug or "").strip() or (chapter.slug if chapter else ""),
             number=previous.number + 1 if previous else 1,
             chapter_number=draft.chapter_number.strip(),
@@ -233,7 +240,6 @@ class VersionRecord:
             summary=draft.summary.strip() or ("Minor correction." if draft.minor else ""),
             body="\n" if draft.withdraw else normalise_body(draft.body),
             related=tuple(sorted(c.slug for c in related if c.pk != draft.chapter_id)),
-            review_date=draft.review_date,
             is_sample=previous.is_sample if previous else False,
             minor=draft.minor,
             withdrawn=draft.withdraw,
@@ -241,7 +247,6 @@ class VersionRecord:
             replaced_by=draft.replaced_by.slug if draft.withdraw and draft.replaced_by else "",
             release=release.name if release else "",
             routes=tuple(route.strip() for route in (draft.routes or ()) if route.strip()),
-            no_review_reason=draft.no_review_reason.strip(),
         )
 
     @classmethod
@@ -251,6 +256,23 @@ class VersionRecord:
         if problems:
             return None, problems
         return cls(**values, body=body, path=path, body_line=body_line, field_lines=field_lines), []
+
+
+# Record attributes a draft gives in its own way (a minor correction keeps the date, a
+# withdrawal has no text...): from_draft converts them by hand.
+FROM_DRAFT_BY_HAND = {
+    "number", "chapter_number", "title", "effective_date", "summary", "is_sample",
+    "withdrawn_reason", "routes",
+}  # fmt: skip
+
+
+def _plain(value):
+    """A draft's value as a record holds it: text stripped, lists as tuples."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return tuple(value)
+    return value
 
 
 def _shown(value) -> str:

@@ -14,7 +14,7 @@ from procedures import revisions, routes, selectors
 from procedures.admin.editor import DeskEditor
 from procedures.drafts import prepare
 from procedures.models import Draft, Release
-from procedures.records import DRAFT_FIELD_OF
+from procedures.records import DRAFT_FIELD_OF, STORED
 
 
 class RoutesField(forms.MultipleChoiceField):
@@ -34,6 +34,35 @@ class RoutesField(forms.MultipleChoiceField):
         return [slug for slug, _ in self.choices if slug in chosen]
 
 
+def table_fields(listed):
+    """The record's stored fields a draft also has, beyond those `listed`: a field added to
+    the table and both models is edited here with nothing else to write."""
+    on_draft = {field.name for field in Draft._meta.get_fields()}
+    return [spec.attr for spec in STORED if spec.attr in on_draft and spec.attr not in listed]
+
+
+EDITED = [
+    "chapter",
+    "based_on",
+    "slug",
+    "chapter_number",
+    "title",
+    "part",
+    "body",
+    "summary",
+    "minor",
+    "effective_date",
+    "review_date",
+    "no_review_reason",
+    "routes",
+    "related",
+    "release",
+    "withdraw",
+    "withdrawn_reason",
+    "replaced_by",
+]
+
+
 class DraftForm(forms.ModelForm):
     revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     desk = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
@@ -43,26 +72,7 @@ class DraftForm(forms.ModelForm):
 
     class Meta:
         model = Draft
-        fields = [
-            "chapter",
-            "based_on",
-            "slug",
-            "chapter_number",
-            "title",
-            "part",
-            "body",
-            "summary",
-            "minor",
-            "effective_date",
-            "review_date",
-            "no_review_reason",
-            "routes",
-            "related",
-            "release",
-            "withdraw",
-            "withdrawn_reason",
-            "replaced_by",
-        ]
+        fields = EDITED + table_fields(EDITED)
         widgets = {
             "based_on": forms.HiddenInput,
             "body": DeskEditor,

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_protect
 from procedures import desk, publishing, revisions, selectors
 from procedures.admin import autosave, comments, conflicts, history, kept_text
 from procedures.admin.common import ReadOnlyOncePublished, message_lines
-from procedures.admin.draft_form import DraftForm
+from procedures.admin.draft_form import EDITED, DraftForm, table_fields
 from procedures.drafts import fingerprint, prepare
 from procedures.models import Chapter, ChapterVersion, Draft
 from procedures.pages import render_version_page
@@ -83,6 +83,9 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
                 },
             ),
         ]
+        extra = table_fields(EDITED)
+        if extra:
+            fieldsets.append(("More about this version", {"fields": extra}))
         if obj is not None:
             fieldsets.append(("Publishing", {"fields": PUBLISHING_FIELDS}))
         return fieldsets
