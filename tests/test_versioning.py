@@ -7,9 +7,9 @@ import pytest
 
 from glossary.models import EntryVersion
 from partnerships.models import ContactsVersion, LocalInformation
+from procedures.merging import merge3
 from procedures.models import ChapterVersion
 from procedures.versioning import rules
-from procedures.merging import merge3
 from procedures.versioning.models import DraftBase, Version
 from procedures.versioning.storing import VersionConflict, store_next
 
