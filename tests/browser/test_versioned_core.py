@@ -25,6 +25,8 @@ def test_a_manager_adds_a_route_and_the_reader_sees_it_in_what_to_do_now(site, b
     editor = log_in(browser, site, "edna")
     editor.goto(site + "/admin/procedures/chapter/?q=bullying")
     editor.get_by_role("link", name="Draft the next version").click()
+    # What to do now is folded away in the form (an amendment rarely changes it).
+    editor.locator("summary", has_text="What to do now").click()
     editor.locator("#id_routes").get_by_label("Childline", exact=True).check()
     # A change of where to report cannot pass as a minor correction.
     editor.get_by_label("Minor correction").check()
