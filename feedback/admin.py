@@ -12,17 +12,11 @@ from django.utils.text import Truncator
 
 from feedback import reading_figures
 from feedback.models import Feedback, WeeklyReads
+from procedures.admin.common import RecordsOnly
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser  # e.g. a report that holds personal details
+class ReadOnly(RecordsOnly, admin.ModelAdmin):
+    deletable_by_superuser = True  # e.g. a report that holds personal details
 
 
 @admin.register(Feedback)

@@ -8,24 +8,16 @@ from django.template.response import TemplateResponse
 from links import report
 from links.models import ExternalLink
 from links.receivers import describe
+from procedures.admin.common import RecordsOnly
 
 
 @admin.register(ExternalLink)
-class LinkReportAdmin(admin.ModelAdmin):
+class LinkReportAdmin(RecordsOnly, admin.ModelAdmin):
     def has_module_permission(self, request):
         return report.may_see_report(request.user)
 
     def has_view_permission(self, request, obj=None):
         return report.may_see_report(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):

@@ -28,7 +28,7 @@ from partnerships.models import (
     PartnershipEditor,
 )
 from partnerships.records import contacts_text
-from procedures.admin.common import message_lines
+from procedures.admin.common import RecordsOnly, message_lines
 from procedures.admin.editor import DeskEditor
 from procedures.diffing import words_diff
 from procedures.drafts import fingerprint
@@ -58,21 +58,12 @@ class NotFoundByAddress:
         raise Http404("No such object, or not one of your partnership's.")
 
 
-class ScopedReadOnly(NotFoundByAddress):
+class ScopedReadOnly(NotFoundByAddress, RecordsOnly):
     def has_module_permission(self, request):
         return works_on_partnerships(request.user)
 
     def has_view_permission(self, request, obj=None):
         return works_on_partnerships(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PartnershipDraftForm(forms.ModelForm):

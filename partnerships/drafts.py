@@ -146,13 +146,7 @@ def _prepare_local(draft):
         review_date=draft.review_date,
         no_review_reason=draft.no_review_reason.strip(),
     )
-    corrects, ahead_of = carrying.plan(
-        previous,
-        number=record.number,
-        effective_date=record.effective_date,
-        text=record.body,
-        text_of=lambda version: version.source,
-    )
+    corrects, ahead_of = carrying.plan_for(previous, record)
     rendered, problems = check_local(
         record,
         anchors=chapter_anchors(chapter),

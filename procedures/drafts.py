@@ -132,13 +132,7 @@ def prepare_all(drafts, *, previous_by_chapter=None, release=None, related=None)
     targets = {**selectors.link_targets(slugs=named - set(own_targets)), **own_targets}
     prepared = []
     for draft, previous, record in records:
-        corrects, ahead_of = carrying.plan(
-            previous,
-            number=record.number,
-            effective_date=record.effective_date,
-            text=record.body,
-            text_of=lambda version: version.source,
-        )
+        corrects, ahead_of = carrying.plan_for(previous, record)
         rendered, problems = check_version(
             record,
             targets=targets,

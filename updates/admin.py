@@ -6,19 +6,13 @@ may delete a subscriber (for example when someone asks by phone to be removed).
 
 from django.contrib import admin
 
+from procedures.admin.common import RecordsOnly
 from updates.choices import describe
 from updates.models import Delivery, Subscriber
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+class ReadOnlyAdmin(RecordsOnly, admin.ModelAdmin):
+    deletable_by_superuser = True
 
 
 @admin.register(Subscriber)

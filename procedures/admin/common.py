@@ -3,6 +3,22 @@
 from django.utils.html import format_html, format_html_join
 
 
+class RecordsOnly:
+    """Records kept for reading in the admin: nobody adds, changes or deletes them here
+    (`deletable_by_superuser` lets a superuser remove one that holds personal details)."""
+
+    deletable_by_superuser = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.deletable_by_superuser and request.user.is_superuser
+
+
 class ReadOnlyOncePublished:
     """Published drafts and releases are history: nobody changes or deletes them."""
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from procedures import review_dates, selectors
+from procedures.admin.common import RecordsOnly
 from procedures.models import (
     AuditEntry,
     Chapter,
@@ -37,7 +38,7 @@ class InManualOrder(ChangeList):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(admin.ModelAdmin):
+class ChapterAdmin(RecordsOnly, admin.ModelAdmin):
     """The chapters in the manual's order, each with what practitioners read today, when its
     review is due (sort by that column for the overdue first) and its open drafts."""
 
@@ -130,18 +131,9 @@ class ChapterAdmin(admin.ModelAdmin):
             obj.latest_label or obj.slug,
         )
 
-    def has_add_permission(self, request):
-        return False  # a chapter is created by publishing its first version
-
-    def has_change_permission(self, request, obj=None):
-        return False  # renamed by publishing a draft with a new address
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ChapterVersion)
-class ChapterVersionAdmin(admin.ModelAdmin):
+class ChapterVersionAdmin(RecordsOnly, admin.ModelAdmin):
     list_display = [
         "__str__",
         "change",
@@ -156,15 +148,6 @@ class ChapterVersionAdmin(admin.ModelAdmin):
     list_select_related = ["chapter", "release", "published_by"]
     exclude = ["html", "number_key"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # published versions never change
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Part)
 class PartAdmin(admin.ModelAdmin):
@@ -172,7 +155,7 @@ class PartAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RecordsOnly, admin.ModelAdmin):
     """Who published, discarded or rebased what, and when: read-only for everyone."""
 
     list_display = ["at", "action", "what", "by", "fingerprint_short"]
@@ -186,18 +169,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def fingerprint_short(self, obj):
         return obj.fingerprint[:12] or "-"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DueForReview)
-class DueForReviewAdmin(admin.ModelAdmin):
+class DueForReviewAdmin(RecordsOnly, admin.ModelAdmin):
     """The versions in force by next review date, overdue first, each with a way to record
     "reviewed, no change" (or to draft the next version)."""
 
@@ -233,15 +207,6 @@ class DueForReviewAdmin(admin.ModelAdmin):
             draft,
             obj.chapter_id,
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReviewForm(forms.ModelForm):

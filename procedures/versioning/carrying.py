@@ -56,3 +56,14 @@ def plan(previous, *, number, effective_date, text, text_of, mergeable=True):
         plans.append(CarryForward(version, merged, summary))
         base, ours = theirs, merged
     return corrects, plans
+
+
+def plan_for(previous, record):
+    """`plan` for a record whose markdown body becomes a version's `source`."""
+    return plan(
+        previous,
+        number=record.number,
+        effective_date=record.effective_date,
+        text=record.body,
+        text_of=lambda version: version.source,
+    )
