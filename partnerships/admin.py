@@ -28,7 +28,7 @@ from partnerships.models import (
     PartnershipEditor,
 )
 from partnerships.records import contacts_text
-from procedures.admin.common import RecordsOnly, message_lines
+from procedures.admin.common import AfterSave, RecordsOnly, message_lines
 from procedures.admin.editor import DeskEditor
 from procedures.diffing import words_diff
 from procedures.drafts import fingerprint
@@ -136,7 +136,7 @@ class PartnershipDraftForm(forms.ModelForm):
 
 
 @admin.register(PartnershipDraft)
-class PartnershipDraftAdmin(NotFoundByAddress, admin.ModelAdmin):
+class PartnershipDraftAdmin(NotFoundByAddress, AfterSave, admin.ModelAdmin):
     form = PartnershipDraftForm
     list_display = ["__str__", "status", "created_by", "updated_at", "review_link"]
     list_filter = ["status", "kind"]
@@ -231,15 +231,7 @@ class PartnershipDraftAdmin(NotFoundByAddress, admin.ModelAdmin):
         for draft in queryset:
             partnership_publishing.discard(by=request.user, draft=draft)
 
-    def response_add(self, request, obj, post_url_continue=None):
-        return self._after_save(request, obj) or super().response_add(
-            request, obj, post_url_continue
-        )
-
-    def response_change(self, request, obj):
-        return self._after_save(request, obj) or super().response_change(request, obj)
-
-    def _after_save(self, request, obj):
+    def after_save(self, request, obj):
         if "_continue" in request.POST or "_addanother" in request.POST:
             return None
         messages.success(request, f"Saved '{obj}'.")

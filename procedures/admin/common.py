@@ -19,6 +19,22 @@ class RecordsOnly:
         return self.deletable_by_superuser and request.user.is_superuser
 
 
+class AfterSave:
+    """A save answers `after_save(request, obj)` where that returns a response (a draft goes
+    on to its review), else the admin's usual next page."""
+
+    def after_save(self, request, obj):
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self.after_save(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self.after_save(request, obj) or super().response_change(request, obj)
+
+
 class ReadOnlyOncePublished:
     """Published drafts and releases are history: nobody changes or deletes them."""
 

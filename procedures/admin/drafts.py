@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from procedures import desk, publishing, revisions, selectors
 from procedures.admin import autosave, comments, conflicts, history, kept_text
-from procedures.admin.common import ReadOnlyOncePublished, message_lines
+from procedures.admin.common import AfterSave, ReadOnlyOncePublished, message_lines
 from procedures.admin.draft_form import EDITED, DraftForm, table_fields
 from procedures.drafts import fingerprint, prepare
 from procedures.models import Chapter, ChapterVersion, Draft
@@ -43,7 +43,7 @@ class SentForReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Draft)
-class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
+class DraftAdmin(ReadOnlyOncePublished, AfterSave, admin.ModelAdmin):
     form = DraftForm
     change_form_template = "admin/procedures/draft/change_form.html"
     list_display = [
@@ -234,15 +234,7 @@ class DraftAdmin(ReadOnlyOncePublished, admin.ModelAdmin):
                     found.append((f"id_{name}", f"{field.label}: {error}"))
         return found
 
-    def response_add(self, request, obj, post_url_continue=None):
-        return self._after_save(request, obj) or super().response_add(
-            request, obj, post_url_continue
-        )
-
-    def response_change(self, request, obj):
-        return self._after_save(request, obj) or super().response_change(request, obj)
-
-    def _after_save(self, request, obj):
+    def after_save(self, request, obj):
         """Save goes straight to the draft's review (preview and comparison); "Send for
         review" also tells the publishers it is ready. "Save and continue editing" stays."""
         if "_continue" in request.POST or "_addanother" in request.POST:
