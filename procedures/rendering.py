@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-from procedures import cross_links, dead_ends
+from procedures import cross_links, dead_ends, markdown_lines
 from procedures import source_checks as checks
 from procedures.cross_links import OutgoingLink
 from procedures.phone_numbers import phone_link_problems
@@ -376,6 +376,22 @@ class GovukTreeprocessor(Treeprocessor):
             element.set("class", "govuk-link")
 
 
+class AtTheEnd:
+    """attr_list's pattern for a `{#anchor}` at the end of a heading or block, searched
+    only in the last ATTRIBUTES_WINDOW characters (trailing spaces aside). Searched over the
+    whole text, its `[ ]+` tried every space of a run: a heading of 16,000 spaces took a
+    second, and the time grew with the square of the length. No attribute list is longer."""
+
+    ATTRIBUTES_WINDOW = 300
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+
+    def search(self, text):
+        end = len(text.rstrip(" "))
+        return self.pattern.search(text, max(0, end - self.ATTRIBUTES_WINDOW), end)
+
+
 class PortalExtension(markdown.Extension):
     def __init__(self, targets, own_slug, mark_broken=False):
         super().__init__()
@@ -392,20 +408,17 @@ class PortalExtension(markdown.Extension):
             CrossLinkProcessor(self.targets, self.own_slug, md, self.mark_broken), "xref", 175
         )
         md.treeprocessors.register(GovukTreeprocessor(md), "govuk", 1)
+        attr_list = md.treeprocessors["attr_list"]
+        attr_list.HEADER_RE = AtTheEnd(attr_list.HEADER_RE)
+        attr_list.BLOCK_RE = AtTheEnd(attr_list.BLOCK_RE)
         if self.mark_broken:  # after the table of contents has given the headings their ids
             md.treeprocessors.register(BrokenOwnLinks(md), "broken_own_links", 0)
 
 
 def _converter(targets, own_slug, mark_broken=False):
     return markdown.Markdown(
-        extensions=[
-            "attr_list",
-            "tables",
-            "sane_lists",
-            "admonition",
-            "toc",
-            PortalExtension(targets, own_slug, mark_broken),
-        ],
+        # The one list the line checks read the text by (markdown_lines.EXTENSIONS).
+        extensions=[*markdown_lines.EXTENSIONS, PortalExtension(targets, own_slug, mark_broken)],
         extension_configs={"toc": {"slugify": lambda value, separator: anchor_for(value)}},
         output_format="html",
     )

@@ -7,9 +7,11 @@ nested 1,000 deep took over ten seconds, 3,000 deep did not finish).
 
 import re
 
+from procedures.markdown_lines import heading, lines_outside_code, nesting_of
 from procedures.problems import Problem
 
-FENCE = re.compile(r"^\s*(```|~~~)")
+__all__ = ["heading", "lines_outside_code", "nesting_of"]  # read the text as the renderer does
+
 RAW_HTML_TAG = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]*>|<[^<>\s@]+@[^<>\s@]+>")
 URL_IN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
@@ -24,8 +26,6 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uf
 MAX_NESTING = 20
 MAX_PARAGRAPH = 20_000
 MAX_BRACKETS = 300
-NESTING_MARKER = re.compile(r"(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))[ \t]*")
-RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 
 
 def line_ends_normalised(source: str) -> str:
@@ -90,7 +90,7 @@ def nesting_problems(source: str, first_line: int):
     too_deep = [
         (number, depth)
         for number, line in lines_outside_code(source, first_line)
-        if (depth := nesting_of(line)) > MAX_NESTING
+        if (depth := nesting_of(line, MAX_NESTING)) > MAX_NESTING
     ]
     if not too_deep:
         return []
@@ -106,35 +106,6 @@ def nesting_problems(source: str, first_line: int):
             number,
         )
     ]
-
-
-def nesting_of(line: str) -> int:
-    """How many blocks a line opens: four columns of indentation each, and each list or
-    quote marker at its start (`> > - 1. text` is four)."""
-    stripped = line.lstrip(" \t")
-    indent = line[: len(line) - len(stripped)].expandtabs(4)
-    depth = len(indent) // 4
-    if RULE.match(stripped):
-        return depth
-    position = 0
-    while depth <= MAX_NESTING:
-        marker = NESTING_MARKER.match(stripped, position)
-        if marker is None:
-            break
-        depth += 1
-        position = marker.end()
-    return depth
-
-
-def lines_outside_code(source, first_line):
-    """Source lines with their line numbers, skipping fenced code and inline code."""
-    in_fence = False
-    for offset, line in enumerate(source.split("\n")):
-        if FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        if not in_fence:
-            yield first_line + offset, re.sub(r"`[^`]*`", "", line)
 
 
 def markup_problems(source, first_line):
@@ -172,7 +143,7 @@ def markup_problems(source, first_line):
                 "body",
                 number,
             )
-        if re.match(r"^#\s", line):
+        if (found := heading(line)) and found.level == 1:
             yield Problem(
                 "heading_level_1",
                 "a level-1 heading ('# ...') is not allowed in the body: the chapter title "
@@ -186,10 +157,10 @@ def markup_problems(source, first_line):
 def duplicate_anchor_problems(source, first_line, anchor_for):
     seen = {}
     for number, line in lines_outside_code(source, first_line):
-        heading = re.match(r"^(#{2,3})\s+(.*?)\s*(?:\{\s*#([^\s}]+)[^}]*\})?\s*#*\s*$", line)
-        if not heading:
+        found = heading(line)
+        if found is None or found.level not in (2, 3):
             continue
-        anchor = heading.group(3) or anchor_for(heading.group(2))
+        anchor = found.anchor or anchor_for(found.text)
         if anchor in seen:
             yield Problem(
                 "duplicate_anchor",
