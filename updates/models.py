@@ -83,21 +83,37 @@ class Subscriber(models.Model):
 
 class LocalNotice(models.Model):
     """One publication of a partnership's local information, as announced by
-    partnerships.signals.local_information_published. Keyed by the versions it announces, so
-    the same announcement received twice is one notice (and so one email each)."""
+    partnerships.signals.local_information_published, or of a partnership's (or the national)
+    contacts, as announced by partnerships.signals.contacts_published. Keyed by the versions
+    it announces, so the same announcement received twice is one notice (and so one email
+    each)."""
 
     key = models.CharField(max_length=200, unique=True, editable=False)
+    # None for the national contacts.
     partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
+        "partnerships.Partnership", null=True, on_delete=models.CASCADE, related_name="+"
     )
     versions = models.ManyToManyField("partnerships.LocalInformation", related_name="+")
+    contacts = models.ForeignKey(
+        "partnerships.ContactsVersion",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
+        if self.contacts_id:
+            return f"Contacts of {self.partnership or 'the nation'} ({self.key})"
         return f"Local information for {self.partnership} ({self.key})"
+
+    @staticmethod
+    def key_for_contacts(version_id: int) -> str:
+        return f"contacts:{version_id}"
 
     @staticmethod
     def key_for(partnership_id: int, version_ids) -> str:

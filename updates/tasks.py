@@ -20,6 +20,7 @@ from django_tasks import task
 
 from portal import jobs
 from procedures.models import Release
+from updates.contact_notices import notify_contacts, record_contacts_notice
 from updates.local_notices import notify_local_information, record_notice
 from updates.models import Delivery, LocalNotice, Subscriber
 from updates.notifications import notify_release
@@ -88,6 +89,35 @@ def send_local_information_emails(partnership_id: int, version_ids: list, attemp
     return str(result)
 
 
+@task(priority=jobs.EMAIL_PRIORITY)
+def send_contacts_emails(contacts_version_id: int, attempt: int = 1) -> str:
+    notice = record_contacts_notice(version_id=contacts_version_id)
+    if notice is None:
+        return "contacts version deleted"
+    result = notify_contacts(notice)
+    logger.info(
+        "event=contacts_emails notice_id=%s attempt=%s sent=%s failed=%s skipped=%s interrupted=%s",
+        notice.pk,
+        attempt,
+        result.sent,
+        result.failed,
+        result.skipped,
+        result.interrupted,
+    )
+    if result.failed or result.interrupted:
+        jobs.retry_later(
+            send_contacts_emails,
+            attempt=attempt,
+            reason=str(result),
+            contacts_version_id=contacts_version_id,
+        )
+    elif (lease_end := next_lease_end({"notice": notice})) is not None:
+        send_contacts_emails.using(run_after=_just_after(lease_end)).enqueue(
+            contacts_version_id=contacts_version_id, attempt=attempt
+        )
+    return str(result)
+
+
 def resume_unfinished_deliveries() -> int:
     """Run again the email jobs a dead worker left running, and re-enqueue the emails
     (about a release or local information) with deliveries that failed for good or were
@@ -101,6 +131,9 @@ def resume_unfinished_deliveries() -> int:
         send_release_emails.enqueue(release_id=release_id)
     notices = LocalNotice.objects.filter(pk__in=unfinished.values("notice_id"))
     for notice in notices.order_by("pk"):
+        if notice.contacts_id:
+            send_contacts_emails.enqueue(contacts_version_id=notice.contacts_id)
+            continue
         send_local_information_emails.enqueue(
             partnership_id=notice.partnership_id,
             version_ids=sorted(notice.versions.values_list("pk", flat=True)),
@@ -117,7 +150,10 @@ def resume_after_a_crash() -> int:
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    paths = [job.module_path for job in (send_release_emails, send_local_information_emails)]
+    paths = [
+        job.module_path
+        for job in (send_release_emails, send_local_information_emails, send_contacts_emails)
+    ]
     count = DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING, task_path__in=paths
     ).update(status=TaskResultStatus.READY, run_after=timezone.now(), finished_at=None)
