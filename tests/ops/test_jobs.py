@@ -222,3 +222,27 @@ def test_emails_go_before_pdf_builds_queued_earlier(
     publish_committed(by=publisher, draft=draft_of("online-safety", by=editor, replace=NEW_TEXT))
     # The job the worker takes next (django-tasks-db takes the highest priority first).
     assert DBTaskResult.objects.ready().get_locked().task_path == send_release_emails.module_path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_held_up_by_a_slow_mail_server_keeps_its_claim(
+    small_manual, draft_of, editor, publisher, subscriber, settings
+):
+    """The lease is renewed while the run works, so no other run takes over a delivery whose
+    message is still with the mail server."""
+    from tests.ops.backends import SlowLocmemBackend
+    from updates.sending import abandoned_deliveries
+
+    settings.UPDATES_LEASE_SECONDS = 1.5
+    settings.EMAIL_BACKEND = "tests.ops.backends.SlowLocmemBackend"
+    SlowLocmemBackend.delay, SlowLocmemBackend.seen = 2.5, []
+
+    def look():  # while the message is with the "mail server", longer than a lease
+        SlowLocmemBackend.seen.append(abandoned_deliveries().count())
+
+    SlowLocmemBackend.during = look
+    subscriber()
+    publish_committed(by=publisher, draft=draft_of("online-safety", by=editor, replace=NEW_TEXT))
+    run_jobs()
+    assert SlowLocmemBackend.seen == [0]
+    assert Delivery.objects.get().status == "sent"
