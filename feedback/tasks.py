@@ -12,7 +12,7 @@ from portal import jobs
 logger = logging.getLogger(__name__)
 
 
-@task()
+@task(priority=jobs.EMAIL_PRIORITY)
 def send_problem_report(feedback_id: int, attempt: int = 1) -> str:
     feedback = reports.claim(feedback_id)
     if feedback is None:

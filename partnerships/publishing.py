@@ -3,10 +3,11 @@ partnership's details and contacts (or the national contacts).
 
 Publishing takes the chapter publisher's steps (`procedures.publishing`): check (lock, who
 may, four-eyes, moved on, rules, approval), execute (a new version; older ones never change)
-and record, with the page cache stamp bumped and `signals.local_information_published` sent
-on commit. Who may is checked here, not only in the admin: a partnership editor can save a
-draft only for their own partnership, and a partnership publisher publish only their own
-partnership's drafts, whatever the request says.
+and record, with the page cache stamp bumped and `signals.local_information_published` (or
+`signals.contacts_published`) sent on commit. Who may is checked here, not only in the
+admin: a partnership editor can save a draft only for their own partnership, and a
+partnership publisher publish only their own partnership's drafts, whatever the request
+says.
 """
 
 import dataclasses
@@ -22,9 +23,9 @@ from procedures.rendering import render_markdown
 from procedures.versioning.actions import PublishAction, PublishingError, four_eyes, record
 
 from .drafts import LOCAL, latest_contacts, latest_local, prepare, whose
-from .models import LocalInformation, Partnership, PartnershipDraft
+from .models import ContactsVersion, LocalInformation, Partnership, PartnershipDraft
 from .records import LocalRecord
-from .signals import local_information_published
+from .signals import contacts_published, local_information_published
 from .versions import store_contacts, store_local
 
 logger = logging.getLogger(__name__)
@@ -186,6 +187,7 @@ class PublishPartnershipDraft(PublishAction):
                     name=record.name, area=record.area
                 )
             published = {"published_contacts": version}
+            _announce_contacts_after_commit(draft.partnership, version)
         PartnershipDraft.objects.filter(pk=draft.pk).update(
             status=PartnershipDraft.Status.PUBLISHED, published_at=now, published_by=self.by,
             **published,
@@ -251,5 +253,16 @@ def _announce_local_after_commit(partnership, version):
                 logger.error(
                     "local information %s: %r failed", version.pk, receiver, exc_info=result
                 )
+
+    transaction.on_commit(announce, robust=True)
+
+
+def _announce_contacts_after_commit(partnership, version):
+    def announce():
+        for receiver, result in contacts_published.send_robust(
+            sender=ContactsVersion, partnership=partnership, version=version
+        ):
+            if isinstance(result, Exception):
+                logger.error("contacts %s: %r failed", version.pk, receiver, exc_info=result)
 
     transaction.on_commit(announce, robust=True)

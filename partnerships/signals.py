@@ -15,6 +15,9 @@ from .models import Contact, LocalInformation, Partnership
 # A partnership published local information: sent on commit, with `partnership`
 # (a Partnership) and `versions` (the LocalInformation versions stored).
 local_information_published = Signal()
+# A partnership's contacts (or, with `partnership` None, the national contacts) were
+# published: sent on commit, with `partnership` and `version` (the ContactsVersion stored).
+contacts_published = Signal()
 
 
 @receiver(post_save, sender=Partnership, dispatch_uid="cache-partnership-saved")

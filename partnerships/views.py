@@ -2,8 +2,8 @@
 
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import url_has_allowed_host_and_scheme
 
+from portal.redirects import on_site
 from procedures.caching import cached_page
 from procedures.diffing import words_diff
 from procedures.models import Chapter, today
@@ -16,20 +16,20 @@ from .models import LocalInformation
 def choose(request):
     """Remember the chosen partnership (or none) and go back to the page, under its /p/
     address. A GET form, so it works without JavaScript and without a session."""
-    target = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts=None) or not target.startswith(
-        "/"
-    ):
-        target = "/"
+    target = on_site(request.GET.get("next", ""), request=request)
     match = PREFIX.match(target)
     if match:
-        target = match["rest"]
+        target = on_site(match["rest"], request=request)
     partnership = partnership_named(request.GET.get("partnership", "").strip())
+    # The address answered with is checked, not only the one asked for: taking the /p/
+    # prefix off `/p/a//evil.example/` leaves `//evil.example/`.
     if partnership is None:
-        response = HttpResponseRedirect(target)
+        response = HttpResponseRedirect(on_site(target, request=request))
         response.delete_cookie(COOKIE, samesite="Lax")
     else:
-        response = HttpResponseRedirect(f"/p/{partnership.slug}{target}")
+        response = HttpResponseRedirect(
+            on_site(f"/p/{partnership.slug}{target}", request=request, default="/")
+        )
         response.set_cookie(
             COOKIE,
             partnership.slug,

@@ -18,6 +18,11 @@ logger = logging.getLogger("portal.jobs")
 
 HEARTBEAT_KEY = "portal:worker-heartbeat"
 
+# The worker takes the ready job of highest priority first (django-tasks-db). Emails go
+# before everything else: a person waits for a sign-up or release email, nobody waits for a
+# PDF rebuild. Other jobs keep the default priority (0).
+EMAIL_PRIORITY = 50
+
 
 def max_attempts() -> int:
     return int(getattr(settings, "JOBS_MAX_ATTEMPTS", 8))

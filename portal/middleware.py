@@ -2,7 +2,7 @@
 staff session lifetimes."""
 
 import time
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -94,7 +94,8 @@ class StaffSessionMiddleware:
             ):
                 logout(request)
                 if request.path.startswith("/admin/"):
-                    return redirect(f"/admin/login/?next={request.path}")
+                    # The path quoted, so its own "?" or "&" cannot add a second `next`.
+                    return redirect(f"/admin/login/?{urlencode({'next': request.path})}")
             else:
                 session.setdefault(SIGNED_IN_AT, signed_in)
                 if now - seen > 30:  # write the session at most every 30 s

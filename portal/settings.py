@@ -284,7 +284,9 @@ WORKER_HEARTBEAT_SECONDS = 10
 WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "60"))
 # A mail server that hangs must not hold a worker for ever (Django's default is no timeout).
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
-UPDATES_SENDING_TIMEOUT = int(os.environ.get("UPDATES_SENDING_TIMEOUT", "600"))
+# A worker's claim on an email delivery holds this long unless renewed (it renews it every
+# third of this while it works): a worker that dies has its deliveries taken over this soon.
+UPDATES_LEASE_SECONDS = float(os.environ.get("UPDATES_LEASE_SECONDS", "30"))
 
 # Proxies: how many reverse proxies (load balancer, TLS terminator) stand in front of the app.
 # 0 (the default): headers such as X-Forwarded-For and X-Forwarded-Proto are ignored, since

@@ -14,7 +14,7 @@ from procedures import review_emails
 logger = logging.getLogger(__name__)
 
 
-@task()
+@task(priority=jobs.EMAIL_PRIORITY)
 def email_review_request(request_id: int, attempt: int = 1) -> str:
     request = review_emails.claim_request(request_id)
     if request is None:
@@ -40,7 +40,7 @@ def email_review_request(request_id: int, attempt: int = 1) -> str:
     return f"sent to {len(to)}"
 
 
-@task()
+@task(priority=jobs.EMAIL_PRIORITY)
 def email_sent_back(comment_id: int, attempt: int = 1) -> str:
     comment = review_emails.claim_comment(comment_id)
     if comment is None:

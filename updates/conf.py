@@ -5,9 +5,10 @@ UPDATES_CONFIRM_MAX_AGE  seconds a confirmation link works; default 3 days.
 UPDATES_RESEND_MINUTES   the subscribe form emails one address at most once in this many
                          minutes, whatever the address's state; default 15.
 UPDATES_BATCH_SIZE       release emails sent over one mail-server connection; default 100.
-UPDATES_SENDING_TIMEOUT  seconds after which a delivery still "sending" counts as abandoned
-                         (its sender died) and is tried again; default 600. Keep it well
-                         above EMAIL_TIMEOUT.
+UPDATES_LEASE_SECONDS    how long a sender's claim on a delivery holds unless renewed; the
+                         sender renews it every third of that while it works, so a delivery
+                         whose sender died is taken over by another run within this many
+                         seconds; default 30.
 """
 
 from django.conf import settings
@@ -33,5 +34,5 @@ def portal_name() -> str:
     return getattr(settings, "PORTAL_NAME", "Safeguarding Children Procedures")
 
 
-def sending_timeout() -> int:
-    return int(getattr(settings, "UPDATES_SENDING_TIMEOUT", 600))
+def lease_seconds() -> float:
+    return max(1.0, float(getattr(settings, "UPDATES_LEASE_SECONDS", 30)))

@@ -9,6 +9,7 @@ A subscriber follows the whole manual, or chosen parts and chapters, and optiona
 partnership's local information (see choices.py for what that means for a release).
 """
 
+import datetime
 import hashlib
 import secrets
 
@@ -82,21 +83,37 @@ class Subscriber(models.Model):
 
 class LocalNotice(models.Model):
     """One publication of a partnership's local information, as announced by
-    partnerships.signals.local_information_published. Keyed by the versions it announces, so
-    the same announcement received twice is one notice (and so one email each)."""
+    partnerships.signals.local_information_published, or of a partnership's (or the national)
+    contacts, as announced by partnerships.signals.contacts_published. Keyed by the versions
+    it announces, so the same announcement received twice is one notice (and so one email
+    each)."""
 
     key = models.CharField(max_length=200, unique=True, editable=False)
+    # None for the national contacts.
     partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
+        "partnerships.Partnership", null=True, on_delete=models.CASCADE, related_name="+"
     )
     versions = models.ManyToManyField("partnerships.LocalInformation", related_name="+")
+    contacts = models.ForeignKey(
+        "partnerships.ContactsVersion",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
+        if self.contacts_id:
+            return f"Contacts of {self.partnership or 'the nation'} ({self.key})"
         return f"Local information for {self.partnership} ({self.key})"
+
+    @staticmethod
+    def key_for_contacts(version_id: int) -> str:
+        return f"contacts:{version_id}"
 
     @staticmethod
     def key_for(partnership_id: int, version_ids) -> str:
@@ -105,11 +122,23 @@ class LocalNotice(models.Model):
         return f"{partnership_id}:{hashlib.sha256(ids.encode()).hexdigest()}"
 
 
+def lease_from_now():
+    """When a claim made now lapses unless its sender renews it (UPDATES_LEASE_SECONDS)."""
+    from updates import conf
+
+    return timezone.now() + datetime.timedelta(seconds=conf.lease_seconds())
+
+
 class Delivery(models.Model):
     """One email about a release, or about a local information notice, to one subscriber.
-    The row is claimed (SENDING) before the message goes out, so two runs can never both
-    send it; only FAILED rows, and SENDING rows abandoned for longer than
-    UPDATES_SENDING_TIMEOUT, are tried again."""
+
+    A sender claims the row (SENDING, claimed_by, lease_until) before the message goes out,
+    and renews the lease while it works, so two runs never both send it; a row whose lease
+    has lapsed (its sender died) is taken over by the next run, within UPDATES_LEASE_SECONDS.
+    Before the message is handed to the mail server its Message-ID, made from this row, is
+    recorded (message_id): the idempotency key. A row found SENDING with a lapsed lease and a
+    recorded message_id may have gone out in the instant before its sender died; it is sent
+    again with the same Message-ID, which the receiving end knows for the message it has."""
 
     class Status(models.TextChoices):
         SENDING = "sending", "Sending"
@@ -131,8 +160,12 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField(default=1)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # When a sender last claimed it: a row "sending" for long after this was abandoned.
+    # When a sender last claimed it, which sender, and until when its claim holds.
     claimed_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    lease_until = models.DateTimeField(default=lease_from_now)
+    # The Message-ID given to the mail server, recorded before it was handed over.
+    message_id = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -150,6 +183,9 @@ class Delivery(models.Model):
                 | Q(release__isnull=True, notice__isnull=False),
                 name="delivery_is_about_a_release_or_a_notice",
             ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "lease_until"], name="delivery_status_lease"),
         ]
 
     def __str__(self):

@@ -2,9 +2,13 @@
 
 from django.dispatch import receiver
 
-from partnerships.signals import local_information_published
+from partnerships.signals import contacts_published, local_information_published
 from procedures.signals import release_published
-from updates.tasks import send_local_information_emails, send_release_emails
+from updates.tasks import (
+    send_contacts_emails,
+    send_local_information_emails,
+    send_release_emails,
+)
 
 
 @receiver(release_published, dispatch_uid="updates.notify_release")
@@ -21,3 +25,8 @@ def email_local_information_followers(sender, partnership, versions, **kwargs):
         send_local_information_emails.enqueue(
             partnership_id=partnership.pk, version_ids=version_ids
         )
+
+
+@receiver(contacts_published, dispatch_uid="updates.notify_contacts")
+def email_contacts_followers(sender, partnership, version, **kwargs):
+    send_contacts_emails.enqueue(contacts_version_id=version.pk)

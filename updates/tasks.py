@@ -4,7 +4,10 @@
 Each job is safe to run more than once: release and local information emails claim a
 Delivery row per subscriber before sending (see sending.py), and a confirmation email is
 sent only by the job for the latest claim (Subscriber.last_emailed_at). A job that could
-not finish is retried later with a growing delay (portal.jobs.retry_later).
+not finish is retried later with a growing delay (portal.jobs.retry_later). A worker that
+starts runs again at once the email jobs a dead worker left running (resume_after_a_crash).
+Emails go before other work (portal.jobs.EMAIL_PRIORITY): a reader waits for a sign-up
+email, nobody waits for a PDF rebuild.
 """
 
 import datetime
@@ -17,17 +20,17 @@ from django_tasks import task
 
 from portal import jobs
 from procedures.models import Release
-from updates import conf
+from updates.contact_notices import notify_contacts, record_contacts_notice
 from updates.local_notices import notify_local_information, record_notice
 from updates.models import Delivery, LocalNotice, Subscriber
 from updates.notifications import notify_release
-from updates.sending import stuck_deliveries
+from updates.sending import abandoned_deliveries, next_lease_end
 from updates.subscriptions import claim_is_current, send_subscription_message
 
 logger = logging.getLogger(__name__)
 
 
-@task()
+@task(priority=jobs.EMAIL_PRIORITY)
 def send_release_emails(release_id: int, attempt: int = 1) -> str:
     release = Release.objects.filter(pk=release_id).first()
     if release is None:
@@ -46,15 +49,16 @@ def send_release_emails(release_id: int, attempt: int = 1) -> str:
         jobs.retry_later(
             send_release_emails, attempt=attempt, reason=str(result), release_id=release_id
         )
-    elif Delivery.objects.filter(release=release, status=Delivery.Status.SENDING).exists():
-        # Another worker holds some deliveries; look again once they would count as abandoned.
-        send_release_emails.using(run_after=_after(conf.sending_timeout() + 5)).enqueue(
+    elif (lease_end := next_lease_end({"release": release})) is not None:
+        # Another run holds some deliveries; look again once its lease would have lapsed
+        # (if it is alive it renews the lease, and the next look finds them sent).
+        send_release_emails.using(run_after=_just_after(lease_end)).enqueue(
             release_id=release_id, attempt=attempt
         )
     return str(result)
 
 
-@task()
+@task(priority=jobs.EMAIL_PRIORITY)
 def send_local_information_emails(partnership_id: int, version_ids: list, attempt: int = 1) -> str:
     notice = record_notice(partnership_id=partnership_id, version_ids=version_ids)
     if notice is None:
@@ -78,33 +82,87 @@ def send_local_information_emails(partnership_id: int, version_ids: list, attemp
             partnership_id=partnership_id,
             version_ids=version_ids,
         )
-    elif Delivery.objects.filter(notice=notice, status=Delivery.Status.SENDING).exists():
-        send_local_information_emails.using(run_after=_after(conf.sending_timeout() + 5)).enqueue(
+    elif (lease_end := next_lease_end({"notice": notice})) is not None:
+        send_local_information_emails.using(run_after=_just_after(lease_end)).enqueue(
             partnership_id=partnership_id, version_ids=version_ids, attempt=attempt
         )
     return str(result)
 
 
+@task(priority=jobs.EMAIL_PRIORITY)
+def send_contacts_emails(contacts_version_id: int, attempt: int = 1) -> str:
+    notice = record_contacts_notice(version_id=contacts_version_id)
+    if notice is None:
+        return "contacts version deleted"
+    result = notify_contacts(notice)
+    logger.info(
+        "event=contacts_emails notice_id=%s attempt=%s sent=%s failed=%s skipped=%s interrupted=%s",
+        notice.pk,
+        attempt,
+        result.sent,
+        result.failed,
+        result.skipped,
+        result.interrupted,
+    )
+    if result.failed or result.interrupted:
+        jobs.retry_later(
+            send_contacts_emails,
+            attempt=attempt,
+            reason=str(result),
+            contacts_version_id=contacts_version_id,
+        )
+    elif (lease_end := next_lease_end({"notice": notice})) is not None:
+        send_contacts_emails.using(run_after=_just_after(lease_end)).enqueue(
+            contacts_version_id=contacts_version_id, attempt=attempt
+        )
+    return str(result)
+
+
 def resume_unfinished_deliveries() -> int:
-    """Re-enqueue the emails (about a release or local information) with deliveries that
-    failed for good or were abandoned in "sending" (the worker was killed mid-send). Called
-    when a worker starts."""
+    """Run again the email jobs a dead worker left running, and re-enqueue the emails
+    (about a release or local information) with deliveries that failed for good or were
+    abandoned in "sending" (the worker was killed mid-send). Called when a worker starts."""
+    resumed = resume_after_a_crash()
     unfinished = Delivery.objects.filter(
-        Q(status=Delivery.Status.FAILED) | Q(pk__in=stuck_deliveries().values("pk"))
+        Q(status=Delivery.Status.FAILED) | Q(pk__in=abandoned_deliveries().values("pk"))
     )
     release_ids = set(unfinished.filter(release__isnull=False).values_list("release_id", flat=True))
     for release_id in sorted(release_ids):
         send_release_emails.enqueue(release_id=release_id)
     notices = LocalNotice.objects.filter(pk__in=unfinished.values("notice_id"))
     for notice in notices.order_by("pk"):
+        if notice.contacts_id:
+            send_contacts_emails.enqueue(contacts_version_id=notice.contacts_id)
+            continue
         send_local_information_emails.enqueue(
             partnership_id=notice.partnership_id,
             version_ids=sorted(notice.versions.values_list("pk", flat=True)),
         )
-    return len(release_ids) + len(notices)
+    return resumed + len(release_ids) + len(notices)
 
 
-@task()
+def resume_after_a_crash() -> int:
+    """Make the email jobs marked running ready to run now. A worker calls this as it starts:
+    a job still marked running was left so by a worker that died (killed, or its machine
+    lost) in the middle of it, and its subscribers not reached yet have no Delivery row to
+    tell of them. Should another worker in fact still be running one, running it twice is
+    safe: each delivery is claimed under a lease, so the two share the subscribers out."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    paths = [
+        job.module_path
+        for job in (send_release_emails, send_local_information_emails, send_contacts_emails)
+    ]
+    count = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, task_path__in=paths
+    ).update(status=TaskResultStatus.READY, run_after=timezone.now(), finished_at=None)
+    if count:
+        logger.warning("event=email_jobs_resumed_after_crash jobs=%s", count)
+    return count
+
+
+@task(priority=jobs.EMAIL_PRIORITY)
 def send_subscription_email(subscriber_id: int, claimed_at: str, attempt: int = 1) -> str:
     """The confirmation (or "already subscribed") email claimed at `claimed_at`. Sent only
     while that claim is the subscriber's latest, so a retried or duplicated job never sends
@@ -134,6 +192,10 @@ def send_subscription_email(subscriber_id: int, claimed_at: str, attempt: int = 
 
 def _after(seconds):
     return timezone.now() + datetime.timedelta(seconds=seconds)
+
+
+def _just_after(moment):
+    return max(moment, timezone.now()) + datetime.timedelta(seconds=1)
 
 
 def email_after_commit(claim: tuple[int, str] | None) -> None:

@@ -1,5 +1,6 @@
 """Operations tests reuse the publishing tests' manual, people and drafts."""
 
+from tests.partnerships.conftest import two_partnerships  # noqa: F401,E402 (fixture)
 from tests.publishing.conftest import (  # noqa: F401 (fixtures)
     draft_of,
     editor,

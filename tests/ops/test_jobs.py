@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from tests.conftest import run_jobs
 from tests.publishing.helpers import publish
 from updates.models import Delivery, Subscriber
+from updates.sending import message_id_for
 
 pytestmark = pytest.mark.django_db
 
@@ -75,28 +76,73 @@ def test_failed_release_emails_are_retried_later_with_a_growing_delay(
     assert "event=job_failed task=send_release_emails attempt=3" in caplog.text
 
 
-def test_a_delivery_abandoned_in_sending_is_sent_after_the_timeout_and_only_once(
+def test_a_delivery_whose_lease_lapsed_is_sent_again_with_the_same_message_id_only_once(
     small_manual, draft_of, editor, publisher, subscriber, settings, mailoutbox
 ):
-    settings.UPDATES_SENDING_TIMEOUT = 600
+    settings.UPDATES_LEASE_SECONDS = 30
     abandoned, recent = subscriber("abandoned@example.org"), subscriber("recent@example.org")
     subscriber("fresh@example.org")
     publish_committed(by=publisher, draft=draft_of("online-safety", by=editor, replace=NEW_TEXT))
     release_id = DBTaskResult.objects.get().args_kwargs["kwargs"]["release_id"]
     now = timezone.now()
-    # A worker was killed mid-send 20 minutes ago; another is sending to `recent` right now.
-    for who, ago in [(abandoned, 20), (recent, 1)]:
-        Delivery.objects.create(
-            release_id=release_id,
-            subscriber=who,
-            claimed_at=now - datetime.timedelta(minutes=ago),
-        )
+    # A worker was killed a minute ago as it handed `abandoned` its email (the Message-ID
+    # was recorded); another is sending to `recent` right now, its lease running.
+    dead = Delivery.objects.create(
+        release_id=release_id,
+        subscriber=abandoned,
+        claimed_by="dead-worker",
+        lease_until=now - datetime.timedelta(seconds=30),
+    )
+    dead_id = message_id_for(dead)
+    Delivery.objects.filter(pk=dead.pk).update(message_id=dead_id)
+    Delivery.objects.create(
+        release_id=release_id,
+        subscriber=recent,
+        claimed_by="live-worker",
+        lease_until=now + datetime.timedelta(seconds=25),
+    )
     run_jobs()
     assert sorted(m.to[0] for m in mailoutbox) == ["abandoned@example.org", "fresh@example.org"]
+    again = next(m for m in mailoutbox if m.to == ["abandoned@example.org"])
+    assert again.message()["Message-ID"] == dead_id
     assert Delivery.objects.get(subscriber=abandoned).attempts == 2
-    # The job looks again once `recent` would count as abandoned.
+    # The job looks again just after the live worker's lease would lapse, not ten minutes on.
     (later,) = DBTaskResult.objects.filter(status="READY")
-    assert later.run_after > now + datetime.timedelta(seconds=600)
+    assert now + datetime.timedelta(seconds=25) < later.run_after
+    assert later.run_after < now + datetime.timedelta(seconds=40)
+
+
+def test_each_release_email_carries_a_message_id_recorded_before_it_was_sent(
+    small_manual, draft_of, editor, publisher, subscriber, mailoutbox
+):
+    subscriber("one@example.org"), subscriber("two@example.org")
+    publish_committed(by=publisher, draft=draft_of("online-safety", by=editor, replace=NEW_TEXT))
+    run_jobs()
+    recorded = dict(Delivery.objects.values_list("subscriber__email", "message_id"))
+    sent = {m.to[0]: m.message()["Message-ID"] for m in mailoutbox}
+    assert sent == recorded and len(set(sent.values())) == 2
+
+
+def test_a_worker_starting_up_runs_again_the_email_jobs_a_dead_worker_left_running(
+    small_manual, draft_of, editor, publisher, subscriber, mailoutbox
+):
+    from django_tasks_db.compat import TaskResultStatus
+
+    from updates.tasks import resume_unfinished_deliveries
+
+    readers = sorted(subscriber(f"reader{i}@example.org").email for i in range(3))
+    publish_committed(by=publisher, draft=draft_of("online-safety", by=editor, replace=NEW_TEXT))
+    # A worker took the job and died after one email: no rows for the other two.
+    job = DBTaskResult.objects.get()
+    DBTaskResult.objects.filter(pk=job.pk).update(
+        status=TaskResultStatus.RUNNING, worker_ids=["dead"]
+    )
+    release_id = job.args_kwargs["kwargs"]["release_id"]
+    first = Subscriber.objects.get(email=readers[0])
+    Delivery.objects.create(release_id=release_id, subscriber=first, status="sent")
+    assert resume_unfinished_deliveries() == 1
+    run_jobs()
+    assert sorted(m.to[0] for m in mailoutbox) == readers[1:]
 
 
 def test_a_worker_starting_up_resumes_release_emails_left_unfinished(
@@ -111,7 +157,7 @@ def test_a_worker_starting_up_resumes_release_emails_left_unfinished(
     Delivery.objects.create(
         release_id=release_id,
         subscriber=reader,
-        claimed_at=timezone.now() - datetime.timedelta(hours=1),
+        lease_until=timezone.now() - datetime.timedelta(minutes=1),
     )
     assert resume_unfinished_deliveries() == 1
     run_jobs()
@@ -162,3 +208,41 @@ def test_a_job_that_crashes_is_logged_as_a_job_failure(caplog):
         run_jobs()
     assert "event=job_failed task=updates.tasks.send_release_emails" in caplog.text
     assert "error=builtins.ValueError" in caplog.text
+
+
+def test_emails_go_before_pdf_builds_queued_earlier(
+    small_manual, draft_of, editor, publisher, subscriber
+):
+    from pdfs.tasks import build_pdf
+    from updates.tasks import send_release_emails
+
+    subscriber()
+    for _ in range(3):
+        build_pdf.enqueue(kind="manual")
+    publish_committed(by=publisher, draft=draft_of("online-safety", by=editor, replace=NEW_TEXT))
+    # The job the worker takes next (django-tasks-db takes the highest priority first).
+    assert DBTaskResult.objects.ready().get_locked().task_path == send_release_emails.module_path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_held_up_by_a_slow_mail_server_keeps_its_claim(
+    small_manual, draft_of, editor, publisher, subscriber, settings
+):
+    """The lease is renewed while the run works, so no other run takes over a delivery whose
+    message is still with the mail server."""
+    from tests.ops.backends import SlowLocmemBackend
+    from updates.sending import abandoned_deliveries
+
+    settings.UPDATES_LEASE_SECONDS = 1.5
+    settings.EMAIL_BACKEND = "tests.ops.backends.SlowLocmemBackend"
+    SlowLocmemBackend.delay, SlowLocmemBackend.seen = 2.5, []
+
+    def look():  # while the message is with the "mail server", longer than a lease
+        SlowLocmemBackend.seen.append(abandoned_deliveries().count())
+
+    SlowLocmemBackend.during = look
+    subscriber()
+    publish_committed(by=publisher, draft=draft_of("online-safety", by=editor, replace=NEW_TEXT))
+    run_jobs()
+    assert SlowLocmemBackend.seen == [0]
+    assert Delivery.objects.get().status == "sent"

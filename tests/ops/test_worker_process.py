@@ -73,3 +73,53 @@ def test_a_real_worker_sends_each_subscriber_the_release_once(
     assert jobs.heartbeat_age() is not None
     response = client.get("/healthz/")
     assert (response.status_code, response.content) == (200, b"ok")
+
+
+def test_a_real_worker_tells_a_partnerships_followers_its_new_number_once(
+    two_partnerships, subscriber, tmp_path
+):
+    """Contacts published in the admin reach the partnership's followers through the same
+    worker and the same delivery path as release emails."""
+    import datetime
+
+    from django.test import TestCase
+
+    from partnerships import publishing as partnership_publishing
+    from partnerships.models import ContactsVersion, Partnership, PartnershipDraft
+    from tests.partnerships.conftest import person
+    from updates.choices import save_choice
+
+    two_partnerships.load()
+    northmoor = Partnership.objects.get(slug="northmoor")
+    for address, slug in [("north@example.org", "northmoor"), ("east@example.org", "eastbrook")]:
+        reader = subscriber(address, whole_manual=False)
+        save_choice(reader, whole_manual=False, partnership=Partnership.objects.get(slug=slug))
+    draft = partnership_publishing.save_draft(
+        by=person("nora", "Partnership editor", "northmoor"),
+        draft=PartnershipDraft(
+            kind=PartnershipDraft.Kind.CONTACTS,
+            partnership=northmoor,
+            name=northmoor.name,
+            area=northmoor.area,
+            body=ContactsVersion.objects.get(partnership=northmoor).contacts.replace(
+                "01632 960001", "01632 960077"
+            ),
+            summary="The front door has a new number.",
+            review_date=datetime.date.today() + datetime.timedelta(days=365),
+        ),
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        partnership_publishing.publish(
+            by=person("nick", "Partnership publisher", "northmoor"),
+            draft=draft,
+            approved=partnership_publishing.approval_fingerprint(draft),
+        )
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    for _ in range(2):  # a second run sends nothing more
+        finished = run_worker(mail_dir)
+        assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert recipients(mail_dir) == ["north@example.org"]
+    text = "".join(path.read_text() for path in mail_dir.iterdir())
+    assert "phone 01632 960001 is now 01632 960077" in text
+    assert Delivery.objects.get().message_id in text

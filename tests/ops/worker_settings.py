@@ -8,3 +8,5 @@ from portal.test_settings import *  # noqa: F403
 DATABASES["default"]["NAME"] = os.environ["WORKER_DATABASE_NAME"]  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = os.environ["WORKER_MAIL_DIR"]
+if os.environ.get("WORKER_MAIL_DELAY"):
+    EMAIL_BACKEND = "tests.ops.slow_mail.SlowFileBackend"
