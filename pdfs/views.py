@@ -67,7 +67,7 @@ def _served(request, pdf, filename):
     """The PDF's bytes, if it is ready (None otherwise); with ?last-good, while the current
     one could not be made, the last PDF that was (the page that links to it says so)."""
     content = None
-    if LAST_GOOD in request.GET:
+    if LAST_GOOD in request.GET and not pdf.is_ready:
         older = _last_good_offered(pdf)
         if older is None:
             return None
