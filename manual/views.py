@@ -16,6 +16,7 @@ from django.utils import timezone
 from feedback.reading_figures import counts_reads, note_search
 from glossary.views import marked_chapter_html
 from partnerships import page as partnership_page
+from partnerships import printouts
 from partnerships import selectors as partnership_selectors
 from procedures import review_dates, selectors
 from procedures import views as core
@@ -109,11 +110,28 @@ def printout(request, chapter, number):
     if status in ("current", "corrected"):
         due = review_dates.next_review(current, review_dates.chapter_reviews(chapter))
         overdue = review_dates.overdue_since(current, due)
+    # Under /p/<partnership>/ the printout also showed local information and contacts.
+    partnership = getattr(request, "partnership", None)
+    local_checks = (
+        printouts.checks(
+            partnership,
+            chapter,
+            local=request.GET.get("local"),
+            contacts=request.GET.get("contacts"),
+            on=today,
+        )
+        if partnership is not None
+        else []
+    )
+    if status in ("current", "corrected") and any(c.changed for c in local_checks):
+        status = "local-changed"
     return render(
         request,
         "procedures/printout.html",
         {
             "review_overdue_since": overdue,
+            "local_checks": local_checks,
+            "local_unknown": any(c.unknown for c in local_checks),
             "chapter": chapter,
             "printed": printed,
             "current": current,
@@ -142,13 +160,16 @@ def print_margins(request, chapter, number):
     if shown is None:
         raise Http404(f"There is no version {number} of this chapter.")
     current = selectors.current_version(chapter)
+    partnership = getattr(request, "partnership", None)
+    local = printouts.shown(partnership, chapter)
     facts = {
         "title": f"{shown.chapter_number} {shown.title}",
         "version": f"Version {shown.number}, effective {day(shown.effective_date)}",
         "status": _print_status(shown, current),
         "printed_on": printed_on(timezone.localtime()),
-        "check_url": request.build_absolute_uri(shown.get_check_url()),
+        "check_url": request.build_absolute_uri(printouts.check_path(shown, partnership)),
         "origin": request.build_absolute_uri("/").rstrip("/"),
+        "local": f"{local.footer()}. " if local else "",
     }
     css = render_to_string(
         "procedures/print_margins.css", {key: css_string(value) for key, value in facts.items()}
@@ -165,6 +186,12 @@ def _print_status(shown, current):
     if shown.effective_date > selectors.today():
         return "Not in effect yet"
     return "Superseded: do not act on it"
+
+
+def _printed_with(partnership, chapter, on):
+    """The partnership line of the print footer ('' for the regional text)."""
+    local = printouts.shown(partnership, chapter, on=on) if chapter.pk else None
+    return local.footer() if local else ""
 
 
 AS_OF_LINK = re.compile(r'href="(?:/p/[a-z0-9-]+)?/chapters/')
@@ -215,7 +242,10 @@ def render_version_page(request, shown, *, current, as_of=None, extra=None):
         ),
         "printed_on": printed_on(selectors.today()),
         "page_url": request.build_absolute_uri(shown.get_absolute_url()),
-        "check_url": request.build_absolute_uri(shown.get_check_url()),
+        "check_url": request.build_absolute_uri(
+            printouts.check_path(shown, local_context["partnership"], on=on)
+        ),
+        "printed_with": _printed_with(local_context["partnership"], chapter, on),
     }
     context.update(local_context)
     context.update(extra or {})

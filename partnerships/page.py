@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 
 from . import selectors
+from .models import LocalInformation
 
 CHAPTER_LINK = re.compile(r'href="/chapters/')
 NEXT_SECTION = re.compile(r"<h2[\s>]")
@@ -32,6 +33,15 @@ def chapter_context(request, version, html, *, on):
         "local_elsewhere": (
             selectors.partnerships_with_local_information(chapter, on=on)
             if partnership is None
+            else []
+        ),
+        "local_coming": (
+            list(
+                LocalInformation.objects.filter(partnership=partnership, chapter=chapter)
+                .scheduled(after=on)
+                .order_by("effective_date", "number")
+            )
+            if partnership is not None and chapter.pk
             else []
         ),
         "urgent_contacts": selectors.urgent_contacts(partnership),

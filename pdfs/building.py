@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from partnerships.models import Partnership
-from pdfs import documents, typesetting
+from pdfs import documents, failures, typesetting
 from pdfs.models import PdfFile
 from procedures.models import ChapterVersion
 
@@ -75,10 +75,18 @@ def build(*, kind, version_id=None, partnership_id=None) -> str:
     try:
         content, pages = typesetting.typeset(document, built_at=now)
     except Exception as error:
+        reason = str(error) if isinstance(error, typesetting.LIMITS) else repr(error)
         PdfFile.objects.filter(pk=pdf.pk).update(
-            status=PdfFile.Status.FAILED, building_since=None, error=repr(error)[:2000]
+            status=PdfFile.Status.FAILED, building_since=None, error=reason[:2000]
         )
-        logger.exception("event=pdf_failed kind=%s fingerprint=%s", kind, fingerprint[:12])
+        logger.error(
+            "event=pdf_failed kind=%s fingerprint=%s reason=%s",
+            kind,
+            fingerprint[:12],
+            type(error).__name__,
+            exc_info=not isinstance(error, typesetting.LIMITS),
+        )
+        failures.tell_managers(pdf_id=pdf.pk)
         return "failed"
     PdfFile.objects.filter(pk=pdf.pk).update(
         status=PdfFile.Status.READY,
@@ -98,6 +106,25 @@ def build(*, kind, version_id=None, partnership_id=None) -> str:
         len(content),
     )
     return "built"
+
+
+def last_good(pdf: PdfFile) -> PdfFile | None:
+    """The newest PDF of the same manual or chapter version (and partnership) that was built
+    before `pdf`, without its bytes: served, with a notice, while `pdf` could not be made."""
+    if pdf.is_ready:
+        return None
+    return (
+        PdfFile.objects.defer("content")
+        .filter(
+            kind=pdf.kind,
+            version_id=pdf.version_id,
+            partnership_id=pdf.partnership_id,
+            status=PdfFile.Status.READY,
+        )
+        .exclude(pk=pdf.pk)
+        .order_by("-built_at")
+        .first()
+    )
 
 
 def _filed(document, now):

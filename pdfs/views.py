@@ -7,16 +7,20 @@ from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.cache import never_cache
 
-from pdfs import tasks
+from pdfs import building, tasks
 from pdfs.models import PdfFile
 from procedures import selectors
 from procedures.views import by_chapter
+
+LAST_GOOD = "last-good"  # ?last-good: the last PDF made, while the current one failed
 
 
 @never_cache
 def downloads(request):
     pdf = tasks.ask_for(kind=PdfFile.Kind.MANUAL, partnership=request.partnership)
-    return render(request, "pdfs/downloads.html", {"pdf": pdf})
+    return render(
+        request, "pdfs/downloads.html", {"pdf": pdf, "last_good": _last_good_offered(pdf)}
+    )
 
 
 def manual_pdf(request):
@@ -38,16 +42,37 @@ def chapter_pdf(request, chapter, number):
     if served is not None:
         return served
     response = render(
-        request, "pdfs/preparing.html", {"pdf": pdf, "version": version, "chapter": chapter}
+        request,
+        "pdfs/preparing.html",
+        {
+            "pdf": pdf,
+            "version": version,
+            "chapter": chapter,
+            "last_good": _last_good_offered(pdf),
+        },
     )
     response.status_code = 202  # accepted: the worker is building it
     patch_cache_control(response, no_cache=True, no_store=True)
     return response
 
 
+def _last_good_offered(pdf):
+    """The last good PDF, offered (with a notice) only while the current one failed."""
+    if pdf.status != PdfFile.Status.FAILED:
+        return None
+    return building.last_good(pdf)
+
+
 def _served(request, pdf, filename):
-    """The PDF's bytes, if it is ready (None otherwise)."""
+    """The PDF's bytes, if it is ready (None otherwise); with ?last-good, while the current
+    one could not be made, the last PDF that was (the page that links to it says so)."""
     content = None
+    if LAST_GOOD in request.GET and not pdf.is_ready:
+        older = _last_good_offered(pdf)
+        if older is None:
+            return None
+        pdf = older
+        filename = filename.replace(".pdf", f"-built-{pdf.built_at:%Y-%m-%d}.pdf")
     if pdf.is_ready:
         content = PdfFile.objects.filter(pk=pdf.pk).values_list("content", flat=True).first()
     if content is None:

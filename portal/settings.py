@@ -364,3 +364,9 @@ LINKS_CHECK_WEEKLY = env_flag("LINKS_CHECK_WEEKLY", True)
 # whole manual and each current chapter again. Off only where no worker runs (the test suite
 # turns it on in the tests about PDFs).
 PDFS_REBUILD_AFTER_CHANGES = env_flag("PDFS_REBUILD_AFTER_CHANGES", True)
+# A PDF build is bounded: typeset in a child process stopped after this many seconds (0: in
+# the worker itself, unbounded), and never begun for a document of more HTML than this. A
+# build stopped or refused leaves the last good PDF served with a notice and tells the
+# managers (pdfs/failures.py).
+PDFS_BUILD_TIMEOUT = float(os.environ.get("PDFS_BUILD_TIMEOUT", "180"))
+PDFS_MAX_HTML_BYTES = int(os.environ.get("PDFS_MAX_HTML_BYTES", "3000000"))

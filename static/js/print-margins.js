@@ -22,7 +22,8 @@
     }
     try {
       link.sheet.insertRule(
-        '@page { @bottom-left { content: "Printed on " ' + cssString(now) +
+        '@page { @bottom-left { content: ' + cssString(link.getAttribute('data-printed-with') || '') +
+          ' "Printed on " ' + cssString(now) +
           ' ". Is this still current? Check " ' + cssString(link.getAttribute('data-check-url')) + '; } }',
         link.sheet.cssRules.length
       );

@@ -1,16 +1,24 @@
 """A practitioner prints a chapter for a meeting pack: any one page, taken alone, says what it
 is, which version, when it was printed, where to check it and which page of how many."""
 
+import datetime
 import re
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+# Online safety version 2 is in force that day, due for review on 21 June 2025; version 5
+# takes effect on 7 December 2026, Northmoor's local information version 2 on 4 January 2027.
+A_DAY = datetime.date(2025, 6, 2)
+
+
 @pytest.fixture
-def site(live_server, sample_manual):
+def site(live_server, sample_manual, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: A_DAY)
     return live_server.url
 
 
@@ -67,3 +75,33 @@ def test_long_addresses_wrap_instead_of_running_off_the_page(site, browser):
     assert overflowing == [], overflowing
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     context.close()
+
+
+def test_a_partnerships_printed_pages_name_its_versions_and_its_check_address(site, page, tmp_path):
+    pages = printed_pages(page, site + "/p/northmoor/chapters/online-safety/", tmp_path)
+    check = site + "/p/northmoor/v/online-safety/2/?local=1&contacts=1"
+    names = (
+        "With local information for Northmoor Safeguarding Children Partnership (fictional): "
+        "local information version 1, contacts version 1"
+    )
+    assert len(pages) >= 3
+    for number, text in enumerate(pages, start=1):
+        squeezed = re.sub(r"\s", "", text)
+        assert "Version 2, effective 21 June 2024" in text, f"page {number}"
+        assert re.sub(r"\s", "", names) in squeezed, f"page {number}"
+        assert check in squeezed, f"page {number}"
+        # The regional check address is printed nowhere.
+        assert squeezed.count("/v/online-safety/") == squeezed.count("/p/northmoor/v/"), number
+    everything = " ".join(pages)
+    # Printed before the scheduled dates, it says what is coming.
+    assert "Version 5 takes effect on 7 December 2026" in everything
+    assert "local information version 2 takes effect on 4 January 2027" in everything
+
+
+def test_the_check_page_of_a_partnerships_printout(site, page, axe_check):
+    page.goto(site + "/p/northmoor/v/online-safety/2/?local=1&contacts=1")
+    expect(page.get_by_role("heading", name="This is the current version")).to_be_visible()
+    checks = page.locator(".app-printout-checks")
+    expect(checks).to_contain_text("Unchanged: still the one in force today")
+    expect(checks).to_contain_text("Coming: Local information version 2 takes effect on 4 January")
+    axe_check(page, "check page of a partnership's printout")

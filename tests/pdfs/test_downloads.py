@@ -3,9 +3,10 @@ PDF of the manual as it stands now, or is told it is being prepared, never an ol
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 from django.test import TestCase
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from partnerships.models import Partnership
 from pdfs.models import PdfFile
@@ -19,7 +20,12 @@ OLD, NEW = "Live streaming carries grooming risks.", "Live streaming can expose 
 
 
 def queued(task_name):
-    return DBTaskResult.objects.filter(task_path__endswith=f".{task_name}").count()
+    """Jobs of the task queued to run now (not those asked for a later day)."""
+    return (
+        DBTaskResult.objects.filter(task_path__endswith=f".{task_name}")
+        .filter(Q(run_after=get_date_max()) | Q(run_after__lte=timezone.now()))
+        .count()
+    )
 
 
 def publish_committed(*, by, draft):
@@ -137,6 +143,7 @@ def test_a_rebuild_asks_to_run_again_when_a_scheduled_version_takes_effect(
     rebuild_after_change.call()
     rebuild_after_change.call()  # asked once, however many rebuilds see the same day coming
     (later,) = DBTaskResult.objects.filter(task_path__endswith=".rebuild_after_change")
-    # Bullying version 2, the first version scheduled after that day, takes effect on
-    # 6 December 2026 (London time).
-    assert timezone.localtime(later.run_after).isoformat() == "2026-12-06T00:01:00+00:00"
+    # Online safety version 2 is due for review on 21 June 2025: from the next day its PDFs
+    # say the review is overdue (London time).
+    assert timezone.localtime(later.run_after).isoformat() == "2025-06-22T00:01:00+01:00"
+    assert later.priority < 0  # after any email
