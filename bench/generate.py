@@ -114,6 +114,9 @@ class Chain:
         text = " ".join(words)
         if not text.endswith((".", "?", "!", ":")):
             text = text.rstrip(",;:") + "."
+        if text.startswith(("See ", "see ")):
+            # "See <words>." with no link is a dead end the loader refuses (procedures.dead_ends).
+            text = "Where it applies, see " + text[4:]
         return text[0].upper() + text[1:]
 
 

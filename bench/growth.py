@@ -14,6 +14,7 @@ temporary folder. Loopback only; not part of the test suite.
 """
 
 import argparse
+import datetime
 import json
 import os
 import statistics
@@ -70,6 +71,7 @@ def measure(manual_dir: Path, rounds: int) -> dict:
             created_by=editor,
             # Not before a scheduled version (the sample's online safety v3, until it takes effect).
             effective_date=max(selectors.today(), latest.effective_date),
+            review_date=selectors.today() + datetime.timedelta(days=365),
         )
         draft.related.set(latest.related.all())
         draft.authors.add(editor)

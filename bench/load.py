@@ -25,6 +25,7 @@ Reported: requests/s and p50/p95 latency in both phases, as a ratio to the basel
 """
 
 import argparse
+import datetime
 import http.client
 import os
 import re
@@ -199,6 +200,7 @@ def publisher_loop(stop_at, every, published, failures):
             + f"\n\n## Amendment note {{#amendment-note}}\n\nThis is bench-marker-{n}.\n",
             summary=f"Bench amendment {n}.",
             created_by=editor,
+            review_date=selectors.today() + datetime.timedelta(days=365),
         )
         draft.related.set(latest.related.all())
         draft.authors.add(editor)

@@ -64,7 +64,7 @@ def run(args, env, **kwargs):
     subprocess.run(args, env=env, cwd=ROOT, check=True, **kwargs)
 
 
-def prepare(backend, options, workdir):
+def prepare(backend, options, workdir, database="bench_serve"):
     """Environment of a production-like server on a fresh database with the sample manual."""
     env = dict(os.environ)
     for name in ("DEBUG", "STATICFILES_BACKEND", "DJANGO_SETTINGS_MODULE"):
@@ -88,9 +88,9 @@ def prepare(backend, options, workdir):
         import psycopg
 
         with psycopg.connect(options.server + "/postgres", autocommit=True) as connection:
-            connection.execute("DROP DATABASE IF EXISTS bench_serve WITH (FORCE)")
-            connection.execute("CREATE DATABASE bench_serve")
-        env["DATABASE_URL"] = options.server + "/bench_serve"
+            connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            connection.execute(f"CREATE DATABASE {database}")
+        env["DATABASE_URL"] = f"{options.server}/{database}"
         env["CACHE_URL"] = f"redis://127.0.0.1:6379/{options.redis_db}"
         import redis
 

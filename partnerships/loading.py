@@ -21,10 +21,13 @@ def load_partnership_content(manual, errors):
     the loader's transaction; appends problems to `errors` (the caller rolls back)."""
     partnerships = {}
     for record in manual.partnerships:
-        partnership, _ = Partnership.objects.update_or_create(
-            slug=record.slug,
-            defaults={"name": record.name, "area": record.area, "source_file": record.path},
-        )
+        values = {"name": record.name, "area": record.area, "source_file": record.path}
+        partnership, created = Partnership.objects.get_or_create(slug=record.slug, defaults=values)
+        if not created and any(getattr(partnership, k) != v for k, v in values.items()):
+            # Saved only when the file changed it: a save queues a rebuild of every PDF.
+            for name, value in values.items():
+                setattr(partnership, name, value)
+            partnership.save(update_fields=list(values))
         partnerships[record.slug] = partnership
         _keep_version(partnership, record.name, record.area, record.contacts, record.path)
     if manual.national_contacts:  # a tree without the file leaves them alone

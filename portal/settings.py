@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A page-cache hit is answered here, with the headers the stack below gave the page.
+    "procedures.early_hits.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.BadQueryStringMiddleware",
     # /p/<partnership>/... serves every public page for a partnership (see its module).

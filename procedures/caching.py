@@ -34,7 +34,9 @@ import threading
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -62,6 +64,9 @@ PAGE_TIMEOUT = 24 * 60 * 60
 # serve a page for up to SHARED_MAX_AGE seconds without asking, so a publish reaches every
 # reader within a minute even behind one. See docs/benchmarks.md.
 SHARED_MAX_AGE = 60
+# How long a process trusts the stamp it read (and how long bump_stamp waits): a hit reads the
+# shared cache at most once in this time instead of on every request.
+STAMP_TRUST_SECONDS = 0.05
 CACHE_CONTROL = f"public, max-age=0, s-maxage={SHARED_MAX_AGE}, must-revalidate"
 ACCEPTS = {name: re.compile(rf"\b{name}\b") for name in ("br", "gzip")}
 
@@ -74,8 +79,15 @@ def _new_stamp():
 
 
 def bump_stamp():
-    """Make every cached page stale, in every process sharing the cache."""
+    """Make every cached page stale, in every process sharing the cache.
+
+    Each process trusts the stamp it read for STAMP_TRUST_SECONDS (so that a hit needs no
+    round trip to the shared cache); waiting as long here, before the request that changed
+    the manual answers, means every process has stopped trusting the old stamp by the time
+    anyone learns of the change."""
     cache.set(STAMP_KEY, _new_stamp(), None)
+    _stamp.forget()
+    time.sleep(_trust_seconds())
 
 
 def bump_on_commit(using=DEFAULT_DB_ALIAS):
@@ -100,6 +112,46 @@ def _current_stamp(found):
         return found
     cache.add(STAMP_KEY, _new_stamp(), None)  # first use: one process wins, all agree
     return cache.get(STAMP_KEY)
+
+
+def _trust_seconds():
+    return getattr(settings, "PAGE_STAMP_TRUST_SECONDS", STAMP_TRUST_SECONDS)
+
+
+class _StampCopy:
+    """This process's copy of the stamp, read again once it is older than
+    STAMP_TRUST_SECONDS, counted from before the read began: a copy read before a publish
+    replaced the stamp expires before that publish's bump_stamp has finished waiting."""
+
+    def __init__(self):
+        self.copy = (None, -1.0)  # (stamp, monotonic time its read began)
+
+    def get(self):
+        stamp, read_at = self.copy
+        began = time.monotonic()
+        if stamp is not None and began - read_at < _trust_seconds():
+            return stamp
+        stamp = _current_stamp(cache.get(STAMP_KEY))
+        self.copy = (stamp, began)
+        return stamp
+
+    def forget(self):
+        self.copy = (None, -1.0)
+
+
+_stamp = _StampCopy()
+
+
+@receiver(setting_changed)
+def _forget_on_new_cache(setting, **kwargs):
+    if setting == "CACHES":  # tests swap the cache: nothing read from the old one holds
+        forget_local_copies()
+
+
+def forget_local_copies():
+    """Drop this process's stamp copy and pages (a test that empties the shared cache)."""
+    _stamp.forget()
+    _pages.clear()
 
 
 @receiver(post_save, sender=Part, dispatch_uid="cache-part-saved")
@@ -133,7 +185,7 @@ def cached_page(view):
         page = _page_key(request, day)
         key = f"{page}:{_encoding(request)}"
         try:
-            stamp = _current_stamp(cache.get(STAMP_KEY))
+            stamp = _stamp.get()
             if stamp is None:  # a dummy cache (CACHE_URL=dummy://) keeps nothing
                 return view(request, *args, **kwargs)
             generation = (stamp[0], day)
@@ -154,6 +206,8 @@ def cached_page(view):
                 logger.exception("page cache unavailable; not storing %s", request.path)
             entry = entries[key]
         _pages.put(generation, key, entry)
+        # For PageCacheMiddleware, which answers the next such request before the rest.
+        request._page_cache_served = (generation, entry)
         return _respond(request, entry)
 
     return wrapped
@@ -165,10 +219,16 @@ class _WorkerPages:
     changes; holds at most MAX_BYTES of bodies."""
 
     MAX_BYTES = 32 * 1024 * 1024
+    MAX_RESPONSES = 20_000
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.generation, self.entries, self.size = None, {}, 0
+        self.clear()
+
+    def clear(self):
+        # responses: what PageCacheMiddleware answers, by address (its entry and the headers
+        # the whole middleware stack gave it); entries: what cached_page reads, by key.
+        self.generation, self.entries, self.responses, self.size = None, {}, {}, 0
 
     def get(self, generation, key):
         with self.lock:
@@ -176,11 +236,24 @@ class _WorkerPages:
 
     def put(self, generation, key, entry):
         with self.lock:
-            if generation != self.generation:
-                self.generation, self.entries, self.size = generation, {}, 0
+            self._start(generation)
             if key not in self.entries and self.size + len(entry["body"]) <= self.MAX_BYTES:
                 self.entries[key] = entry
                 self.size += len(entry["body"])
+
+    def response(self, generation, address):
+        with self.lock:
+            return self.responses.get(address) if generation == self.generation else None
+
+    def put_response(self, generation, address, entry, headers):
+        with self.lock:
+            self._start(generation)
+            if address not in self.responses and len(self.responses) < self.MAX_RESPONSES:
+                self.responses[address] = (entry, headers)
+
+    def _start(self, generation):
+        if generation != self.generation:
+            self.generation, self.entries, self.responses, self.size = generation, {}, {}, 0
 
 
 _pages = _WorkerPages()

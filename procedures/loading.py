@@ -66,7 +66,6 @@ def load_chapters(manual: Manual, *, report: LoadReport, errors: list, progress=
     """Store `manual`'s parts, releases and chapter versions inside the caller's transaction.
     Raises ContentInvalid before storing any version when the files disagree with what is
     stored; adds later problems to `errors` (the caller rolls back)."""
-    bump_on_commit()  # parts, releases and addresses may change without a new version
     parts = _sync_parts(manual, report, errors)
     releases = _sync_releases(manual, report, errors)
     chapters = manual.chapters()
@@ -112,6 +111,10 @@ def load_chapters(manual: Manual, *, report: LoadReport, errors: list, progress=
         stored.setdefault(chapter.pk, {})[version.number] = version
         report.added.append((record.slug, record.number))
     report.reconstructed_marked = _mark_reconstructed(manual, chapter_ids, stored)
+    if report.changed_anything:
+        # Cached pages go stale once this commits. A load with nothing to do writes nothing,
+        # so a deployment that loads every few minutes keeps its cache (and its PDFs).
+        bump_on_commit()
 
 
 def _sync_parts(manual, report, errors):

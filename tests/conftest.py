@@ -97,6 +97,9 @@ def _fresh_cache(request):
     request.getfixturevalue("django_db_setup")
     with request.getfixturevalue("django_db_blocker").unblock():
         cache.clear()
+    from procedures.caching import forget_local_copies
+
+    forget_local_copies()  # this process's copy of the stamp and its pages went with it
 
 
 @pytest.fixture(autouse=True)

@@ -197,3 +197,33 @@ def test_a_link_to_a_missing_section_of_a_chapter_loaded_with_it_is_refused(manu
     assert "cross-link to unknown section '#sexting' of 'bullying'" in str(caught.value)
     assert "its sections are: cyberbullying" in str(caught.value)
     assert not ChapterVersion.objects.exists()
+
+
+def test_a_load_with_nothing_to_do_writes_no_row(db, settings, django_capture_on_commit_callbacks):
+    """A deployment may load its content every few minutes: a load with nothing new must not
+    queue a rebuild of every PDF, nor make every cached page stale."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import DBTaskResult
+
+    from procedures import caching
+    from tests.conftest import SAMPLE_CONTENT
+
+    settings.PDFS_REBUILD_AFTER_CHANGES = True  # as in production
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_content", str(SAMPLE_CONTENT), verbosity=0)
+    stamp = caching._current_stamp(None)
+    tasks = DBTaskResult.objects.count()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as after_commit,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        call_command("load_content", str(SAMPLE_CONTENT), verbosity=0)
+    writing = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.I)
+    writes = [q["sql"] for q in queries if writing.match(q["sql"])]
+    assert writes == []
+    assert after_commit == []  # no PDF rebuild queued, no cache stamp replaced
+    assert DBTaskResult.objects.count() == tasks
+    assert caching._current_stamp(None) == stamp

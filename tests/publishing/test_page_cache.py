@@ -197,3 +197,44 @@ def test_a_recorded_review_shows_at_once(shared_cache, small_manual, publisher):
     version = ChapterVersion.objects.current().get(chapter__slug="online-safety")
     record_review(version=version, by=publisher, next_review=due)
     assert all(f"Next review {due:%B %Y}" in page for page in both_workers(CHAPTER))
+
+
+def test_a_hit_is_answered_before_the_middleware_with_the_headers_a_miss_gets(
+    shared_cache, small_manual
+):
+    from django.middleware.security import SecurityMiddleware
+
+    from procedures import caching
+
+    miss = Client().get(CHAPTER)
+    assert miss.status_code == 200
+    with mock.patch.object(
+        SecurityMiddleware, "process_request", autospec=True, return_value=None
+    ) as stack:
+        hit = Client().get(CHAPTER)
+        assert stack.call_count == 0  # answered by the first middleware
+        # A request with a cookie (a session, a chosen partnership) goes through the stack.
+        Client(headers={"cookie": "something=1"}).get(CHAPTER)
+        assert stack.call_count == 1
+    assert hit.content == miss.content
+    assert sorted(hit.items()) == sorted(miss.items())
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert hit[header]
+    assert "Cookie" in hit["Vary"] and "Accept-Encoding" in hit["Vary"]
+
+    # A conditional request answered early gets the 304 the stack would give.
+    through_stack = Client(headers={"cookie": "something=1"}).get(
+        CHAPTER, headers={"if-none-match": miss["ETag"]}
+    )
+    early = Client().get(CHAPTER, headers={"if-none-match": miss["ETag"]})
+    assert early.status_code == through_stack.status_code == 304
+    assert sorted(early.items()) == sorted(through_stack.items())
+
+    # After a change the first request is a miss again, then answered early.
+    caching.bump_stamp()
+    with mock.patch.object(
+        SecurityMiddleware, "process_request", autospec=True, return_value=None
+    ) as stack:
+        Client().get(CHAPTER)
+        Client().get(CHAPTER)
+        assert stack.call_count == 1
