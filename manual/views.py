@@ -29,7 +29,11 @@ from search.glossary import search_glossary
 
 @cached_page
 def contents(request):
-    return render(request, "procedures/contents.html", _contents_context())
+    context = _contents_context()
+    # Under a chosen partnership the contents starts with its numbers.
+    partnership = getattr(request, "partnership", None)
+    context["key_numbers"] = partnership_selectors.key_numbers(partnership)
+    return render(request, "procedures/contents.html", context)
 
 
 def _contents_context(on=None):

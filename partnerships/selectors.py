@@ -9,6 +9,7 @@ from procedures.models import valid_on
 from .models import Contact, ContactsVersion, LocalInformation, Partnership
 
 WHAT_TO_DO_NOW = (Contact.Kind.FRONT_DOOR, Contact.Kind.OUT_OF_HOURS)
+KEY_NUMBERS = (*WHAT_TO_DO_NOW, Contact.Kind.LADO)
 
 
 def _contacts_versions_on(on):
@@ -52,12 +53,18 @@ def contacts_version(partnership, *, on=None, national=False):
     return versions.filter(partnership=partnership).first()
 
 
-def urgent_contacts(partnership, on=None):
-    """The partnership's front door and out-of-hours contacts, in that order."""
+def urgent_contacts(partnership, on=None, *, kinds=WHAT_TO_DO_NOW):
+    """The partnership's front door and out-of-hours contacts (or `kinds`), in that order."""
     if partnership is None:
         return []
-    found = in_force(partnership, on=on).filter(kind__in=WHAT_TO_DO_NOW)
-    return sorted(found, key=lambda c: (WHAT_TO_DO_NOW.index(c.kind), c.order))
+    found = in_force(partnership, on=on).filter(kind__in=kinds)
+    return sorted(found, key=lambda c: (kinds.index(c.kind), c.order))
+
+
+def key_numbers(partnership, on=None):
+    """What the contents page of a partnership starts with: its front door, out-of-hours
+    and LADO numbers (the numbers a practitioner most often needs at once)."""
+    return urgent_contacts(partnership, on, kinds=KEY_NUMBERS)
 
 
 def routes(slugs, partnership=None, on=None):

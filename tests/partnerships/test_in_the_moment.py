@@ -41,3 +41,20 @@ def test_under_a_partnership_the_contacts_link_leads_to_its_contacts(client, sam
     header, footer = header_and_footer(response.content.decode())
     assert contacts_links(header) == ["/p/northmoor/contacts/"]
     assert contacts_links(footer) == ["/p/northmoor/contacts/"]
+
+
+def test_a_partnerships_contents_page_starts_with_its_numbers_and_999(client, sample_manual):
+    html = client.get("/p/northmoor/").content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    numbers = main[main.index("<h1") : main.index('id="part-1"')]
+    tels = re.findall(r'href="tel:([^"]+)"', numbers)
+    # 999, the front door, out of hours and the LADO, before the introduction and the parts.
+    assert tels == ["999", "01632960001", "01632960002", "01632960004"]
+    assert numbers.index("tel:999") < numbers.index("The procedures that practitioners")
+    assert "Northmoor Emergency Duty Team" in numbers and "Northmoor LADO" in numbers
+
+
+def test_contents_with_no_partnership_keeps_999_and_shows_no_local_number(client, sample_manual):
+    main = client.get("/").content.decode()
+    assert "contact the police on 999" in main
+    assert "tel:01632" not in main
