@@ -68,19 +68,24 @@ def key_numbers(partnership, on=None):
 
 
 def routes(slugs, partnership=None, on=None):
-    """The contacts a chapter's routes name, in the chapter's order: national contacts by
-    slug, and the partnership's own by kind (left out with no partnership chosen)."""
+    """The contacts a chapter's routes name: the partnership's own by kind (left out with
+    no partnership chosen), then the national contacts by slug, each in the chapter's order."""
+    slugs = list(slugs)
     national = {c.slug: c for c in in_force(national=True, on=on).filter(slug__in=slugs)}
     local = {}
     if partnership is not None:
         for contact in in_force(partnership, on=on).filter(kind__in=slugs).order_by("order"):
             local.setdefault(contact.kind, contact)
-    found = []
-    for slug in slugs:
-        contact = local.get(slug) or national.get(slug)
-        if contact is not None:
-            found.append(contact)
-    return found
+    return [local[s] for s in slugs if s in local] + [
+        national[s] for s in slugs if s in national and s not in local
+    ]
+
+
+def local_routes_to_choose(slugs):
+    """The kinds of partnership contact a chapter's routes name, as their labels: what a
+    reader with no partnership chosen is asked to choose one for."""
+    kinds = dict(Contact.Kind.choices)
+    return [kinds[slug] for slug in slugs if slug in kinds and slug != "national-helpline"]
 
 
 def route_choices():

@@ -58,3 +58,49 @@ def test_contents_with_no_partnership_keeps_999_and_shows_no_local_number(client
     main = client.get("/").content.decode()
     assert "contact the police on 999" in main
     assert "tel:01632" not in main
+
+
+def what_to_do_now(client, path):
+    html = client.get(path).content.decode()
+    box = html[html.index('id="what-to-do-now"') : html.index("All contacts")]
+    return re.sub(r"\s+", " ", box)
+
+
+def test_allegations_names_the_partnerships_lado_with_what_it_is_for(client, sample_manual):
+    box = what_to_do_now(client, "/p/northmoor/chapters/allegations-against-staff-or-volunteers/")
+    assert 'href="tel:01632960004"' in box
+    assert "Use for an allegation that someone who works or volunteers with children" in box
+    # 999 first, then the chapter's local route, then the front door and out of hours.
+    assert box.index("tel:999") < box.index("tel:01632960004") < box.index("tel:01632960001")
+
+
+def test_radicalisation_names_prevent_then_the_national_routes_each_with_its_note(
+    client, sample_manual
+):
+    box = what_to_do_now(client, "/p/eastbrook/chapters/radicalisation/")
+    prevent = box.index('href="tel:01134960005"')
+    act = box.index("tel:0800789321")
+    dfe = box.index("tel:02073407264")
+    assert prevent < act < dfe
+    assert "Use for a child at risk of being drawn into terrorism" in box
+    assert "Report suspected terrorist activity or content, in confidence." in box
+    assert "For concerns about extremism in education settings." in box
+
+
+def test_online_safety_routes_carry_their_use_for_and_not_for_notes(client, sample_manual):
+    box = what_to_do_now(client, "/p/northmoor/chapters/online-safety/")
+    assert "Not for bullying, fake accounts or hacking." in box
+    assert "https://www.ceop.police.uk/Safety-Centre/</a>" not in box  # no bare address
+
+
+def test_with_no_partnership_a_local_route_asks_for_the_choice(client, sample_manual):
+    box = what_to_do_now(client, "/chapters/allegations-against-staff-or-volunteers/")
+    assert "tel:01632" not in box
+    assert "Choose your partnership" in box
+    assert "Local authority designated officer (LADO)" in box
+
+
+def test_a_chapter_with_no_routes_keeps_the_general_box(client, sample_manual):
+    box = what_to_do_now(client, "/p/northmoor/chapters/domestic-abuse/")
+    assert re.findall(r'href="tel:([^"]+)"', box) == ["999", "01632960001", "01632960002"]
+    assert "app-route" not in box
