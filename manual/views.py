@@ -247,8 +247,16 @@ PAGE_NUMBER = re.compile(r"\s*\+?(\d{1,12})\s*")
 def search(request):
     text = request.GET.get("q", "")
     results = engine.search(text, page=page_number(request.GET.get("page")))
-    note_search(results)  # counts a search that found nothing, for managers
     partnership = getattr(request, "partnership", None)
+    local_results = (
+        contact_search.search_partnership(
+            results.query, partnership=partnership, day=selectors.today()
+        )
+        if results.page == 1
+        else None
+    )
+    if not local_results:
+        note_search(results)  # counts a search that found nothing, for managers
     return render(
         request,
         "search/results.html",
@@ -263,11 +271,7 @@ def search(request):
             },
             "max_length": query.MAX_LENGTH,
             # Contacts and the chosen partnership's local information (first page only).
-            "local_results": contact_search.search_partnership(
-                results.query, partnership=partnership, day=selectors.today()
-            )
-            if results.page == 1
-            else None,
+            "local_results": local_results,
             "urgent_contacts": partnership_selectors.urgent_contacts(partnership),
             # Glossary entries the query names (first page only), like contacts.
             "glossary_results": search_glossary(results.query, day=selectors.today())

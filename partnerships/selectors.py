@@ -88,6 +88,21 @@ def local_routes_to_choose(slugs):
     return [kinds[slug] for slug in slugs if slug in kinds and slug != "national-helpline"]
 
 
+def each_partnerships_contacts(kinds, on=None):
+    """Every partnership's contacts of these kinds in force on the day, partnership by
+    partnership: what a search that names a kind of contact shows a reader who has chosen
+    no partnership."""
+    versions = _contacts_versions_on(on or procedures_selectors.today()).filter(
+        partnership__isnull=False
+    )
+    found = Contact.objects.filter(version__in=versions.values("pk"), kind__in=kinds)
+    order = list(kinds)
+    return sorted(
+        found.select_related("partnership"),
+        key=lambda c: (c.partnership.name, order.index(c.kind), c.order),
+    )
+
+
 def route_choices():
     """What a chapter's routes may name, in What to do now's order: each partnership's own
     contacts by kind (local first), then the national contacts."""

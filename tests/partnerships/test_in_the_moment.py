@@ -104,3 +104,51 @@ def test_a_chapter_with_no_routes_keeps_the_general_box(client, sample_manual):
     box = what_to_do_now(client, "/p/northmoor/chapters/domestic-abuse/")
     assert re.findall(r'href="tel:([^"]+)"', box) == ["999", "01632960001", "01632960002"]
     assert "app-route" not in box
+
+
+EVERYDAY_WORDS = {
+    "EDT": "Northmoor Emergency Duty Team",
+    "out of hours": "Northmoor Emergency Duty Team",
+    "emergency duty team": "Northmoor Emergency Duty Team",
+    "MASH": "Northmoor Children's Front Door (MASH)",
+    "front door": "Northmoor Children's Front Door (MASH)",
+    "LADO": "Northmoor LADO",
+}
+
+
+def contact_cards(html):
+    return re.findall(r'<dt class="govuk-summary-list__key">([^<]+)<br>', html)
+
+
+@pytest.mark.parametrize(("words", "contact"), EVERYDAY_WORDS.items())
+def test_everyday_words_find_the_chosen_partnerships_contact(client, sample_manual, words, contact):
+    html = client.get("/p/northmoor/search/", {"q": words}).content.decode()
+    assert contact_cards(html)[0].replace("&#x27;", "'") == contact
+    assert "No results" not in html
+    assert "Eastbrook" not in html[html.index("<main") : html.index("</main>")]
+
+
+@pytest.mark.parametrize("words", EVERYDAY_WORDS)
+def test_with_no_partnership_a_contact_question_shows_each_partnerships_and_the_choice(
+    client, sample_manual, words
+):
+    html = client.get("/search/", {"q": words}).content.decode()
+    main = text_of(html)
+    wanted = EVERYDAY_WORDS[words].removeprefix("Northmoor ")
+    for partnership in ("Eastbrook", "Northmoor", "Westhaven"):
+        assert f"{partnership} {wanted}".replace("'", "&#x27;") in html
+    assert "Choose your partnership to see only its numbers" in main
+    assert "No results" not in main
+    choose = re.search(r'href="(/choose/\?partnership=northmoor&amp;next=[^"]+)"', html)
+    response = client.get(choose.group(1).replace("&amp;", "&"))
+    assert response["Location"].startswith("/p/northmoor/search/?q=")
+
+
+def test_a_search_answered_only_by_a_contact_never_says_no_results(client, sample_manual):
+    main = text_of(client.get("/p/northmoor/search/", {"q": "EDT"}).content.decode())
+    assert "No results" not in main
+    assert "none in the chapters" in main
+
+
+def text_of(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
