@@ -30,7 +30,11 @@ from search.glossary import search_glossary
 
 @cached_page
 def contents(request):
-    return render(request, "procedures/contents.html", _contents_context())
+    context = _contents_context()
+    # Under a chosen partnership the contents starts with its numbers.
+    partnership = getattr(request, "partnership", None)
+    context["key_numbers"] = partnership_selectors.key_numbers(partnership)
+    return render(request, "procedures/contents.html", context)
 
 
 def _contents_context(on=None):
@@ -273,8 +277,16 @@ PAGE_NUMBER = re.compile(r"\s*\+?(\d{1,12})\s*")
 def search(request):
     text = request.GET.get("q", "")
     results = engine.search(text, page=page_number(request.GET.get("page")))
-    note_search(results)  # counts a search that found nothing, for managers
     partnership = getattr(request, "partnership", None)
+    local_results = (
+        contact_search.search_partnership(
+            results.query, partnership=partnership, day=selectors.today()
+        )
+        if results.page == 1
+        else None
+    )
+    if not local_results:
+        note_search(results)  # counts a search that found nothing, for managers
     return render(
         request,
         "search/results.html",
@@ -289,11 +301,7 @@ def search(request):
             },
             "max_length": query.MAX_LENGTH,
             # Contacts and the chosen partnership's local information (first page only).
-            "local_results": contact_search.search_partnership(
-                results.query, partnership=partnership, day=selectors.today()
-            )
-            if results.page == 1
-            else None,
+            "local_results": local_results,
             "urgent_contacts": partnership_selectors.urgent_contacts(partnership),
             # Glossary entries the query names (first page only), like contacts.
             "glossary_results": search_glossary(results.query, day=selectors.today())

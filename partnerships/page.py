@@ -18,6 +18,7 @@ def chapter_context(request, version, html, *, on):
     partnership = getattr(request, "partnership", None)
     chapter = version.chapter
     local = selectors.local_information(partnership, chapter, on=on)
+    route_slugs = list(getattr(version, "routes", None) or [])
     if partnership is not None:
         # Cross-links in the stored text lead to the same partnership's pages.
         html = CHAPTER_LINK.sub(f'href="{get_script_prefix()}chapters/', html)
@@ -45,7 +46,10 @@ def chapter_context(request, version, html, *, on):
             else []
         ),
         "urgent_contacts": selectors.urgent_contacts(partnership),
-        "routes": selectors.routes(list(getattr(version, "routes", None) or []), partnership),
+        "routes": selectors.routes(route_slugs, partnership, on=on),
+        "routes_to_choose": (
+            selectors.local_routes_to_choose(route_slugs) if partnership is None else []
+        ),
     }
 
 

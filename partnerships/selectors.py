@@ -9,6 +9,7 @@ from procedures.models import valid_on
 from .models import Contact, ContactsVersion, LocalInformation, Partnership
 
 WHAT_TO_DO_NOW = (Contact.Kind.FRONT_DOOR, Contact.Kind.OUT_OF_HOURS)
+KEY_NUMBERS = (*WHAT_TO_DO_NOW, Contact.Kind.LADO)
 
 
 def _contacts_versions_on(on):
@@ -52,28 +53,54 @@ def contacts_version(partnership, *, on=None, national=False):
     return versions.filter(partnership=partnership).first()
 
 
-def urgent_contacts(partnership, on=None):
-    """The partnership's front door and out-of-hours contacts, in that order."""
+def urgent_contacts(partnership, on=None, *, kinds=WHAT_TO_DO_NOW):
+    """The partnership's front door and out-of-hours contacts (or `kinds`), in that order."""
     if partnership is None:
         return []
-    found = in_force(partnership, on=on).filter(kind__in=WHAT_TO_DO_NOW)
-    return sorted(found, key=lambda c: (WHAT_TO_DO_NOW.index(c.kind), c.order))
+    found = in_force(partnership, on=on).filter(kind__in=kinds)
+    return sorted(found, key=lambda c: (kinds.index(c.kind), c.order))
+
+
+def key_numbers(partnership, on=None):
+    """What the contents page of a partnership starts with: its front door, out-of-hours
+    and LADO numbers (the numbers a practitioner most often needs at once)."""
+    return urgent_contacts(partnership, on, kinds=KEY_NUMBERS)
 
 
 def routes(slugs, partnership=None, on=None):
-    """The contacts a chapter's routes name, in the chapter's order: national contacts by
-    slug, and the partnership's own by kind (left out with no partnership chosen)."""
+    """The contacts a chapter's routes name: the partnership's own by kind (left out with
+    no partnership chosen), then the national contacts by slug, each in the chapter's order."""
+    slugs = list(slugs)
     national = {c.slug: c for c in in_force(national=True, on=on).filter(slug__in=slugs)}
     local = {}
     if partnership is not None:
         for contact in in_force(partnership, on=on).filter(kind__in=slugs).order_by("order"):
             local.setdefault(contact.kind, contact)
-    found = []
-    for slug in slugs:
-        contact = local.get(slug) or national.get(slug)
-        if contact is not None:
-            found.append(contact)
-    return found
+    return [local[s] for s in slugs if s in local] + [
+        national[s] for s in slugs if s in national and s not in local
+    ]
+
+
+def local_routes_to_choose(slugs):
+    """The kinds of partnership contact a chapter's routes name, as their labels: what a
+    reader with no partnership chosen is asked to choose one for."""
+    kinds = dict(Contact.Kind.choices)
+    return [kinds[slug] for slug in slugs if slug in kinds and slug != "national-helpline"]
+
+
+def each_partnerships_contacts(kinds, on=None):
+    """Every partnership's contacts of these kinds in force on the day, partnership by
+    partnership: what a search that names a kind of contact shows a reader who has chosen
+    no partnership."""
+    versions = _contacts_versions_on(on or procedures_selectors.today()).filter(
+        partnership__isnull=False
+    )
+    found = Contact.objects.filter(version__in=versions.values("pk"), kind__in=kinds)
+    order = list(kinds)
+    return sorted(
+        found.select_related("partnership"),
+        key=lambda c: (c.partnership.name, order.index(c.kind), c.order),
+    )
 
 
 def route_choices():

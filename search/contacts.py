@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from partnerships import selectors
 from partnerships.models import Contact, LocalInformation
+from partnerships.vocabulary import kinds_named
 from procedures import selectors as manual
 from procedures.text import light_stem, words
 
@@ -25,32 +26,67 @@ class LocalHit:
 class LocalResults:
     contacts: tuple[Contact, ...] = ()
     local: tuple[LocalHit, ...] = ()
+    # With no partnership chosen: every partnership's contacts of the kinds the query
+    # names ("EDT", "front door", "LADO"), and which partnerships to choose from.
+    elsewhere: tuple[Contact, ...] = ()
 
     def __bool__(self):
-        return bool(self.contacts or self.local)
+        return bool(self.contacts or self.local or self.elsewhere)
+
+    @property
+    def count(self):
+        return len(self.contacts) + len(self.local) + len(self.elsewhere)
+
+    @property
+    def choices(self):
+        """The partnerships whose contacts are in `elsewhere`, each once, in order."""
+        return list(
+            {contact.partnership_id: contact.partnership for contact in self.elsewhere}.values()
+        )
 
 
 def search_partnership(query, *, partnership, day):
-    if not query.searchable:
+    # The words practitioners use for a kind of contact (vocabulary.KIND_WORDS) find it
+    # even when no contact's own text has them: "EDT" is the Emergency Duty Team.
+    kinds = [kind for kind in KIND_ORDER if kind in kinds_named(query.text)]
+    if not query.searchable and not kinds:
         return LocalResults()
     contacts = [
         contact
         for contact in selectors.in_force(national=True)
-        if _matches(query, _contact_text(contact))
+        if query.searchable and _matches(query, _contact_text(contact))
     ]
     local = []
-    if partnership is not None:
-        contacts = [
+    if partnership is None:
+        return LocalResults(
+            contacts=tuple(contacts),
+            elsewhere=tuple(selectors.each_partnerships_contacts(kinds, on=day)),
+        )
+    own = selectors.contacts(partnership, on=day)
+    named = sorted(
+        (contact for contact in own if contact.kind in kinds),
+        key=lambda c: (kinds.index(c.kind), c.order),
+    )
+    contacts = (
+        named
+        + [
             contact
-            for contact in selectors.contacts(partnership)
-            if _matches(query, _contact_text(contact))
-        ] + contacts
+            for contact in own
+            if contact not in named and query.searchable and _matches(query, _contact_text(contact))
+        ]
+        + contacts
+    )
+    if query.searchable:
         for item in selectors.current_local_information(partnership, on=day):
             if _matches(query, item.text):
                 current = manual.current_version(item.chapter, on=day)
                 if current is not None:
                     local.append(LocalHit(item, current.chapter_number, current.title))
     return LocalResults(contacts=tuple(contacts), local=tuple(local))
+
+
+# The order a search lists the kinds of contact it names: the urgent ones first.
+KIND_ORDER = [kind for kind, _label in Contact.Kind.choices if kind not in ("national-helpline",)]
 
 
 def _contact_text(contact):

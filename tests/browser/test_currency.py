@@ -50,6 +50,9 @@ def test_overdue_review_and_coming_version_are_shown_and_accessible(
     coming = page.locator(".app-coming-change")
     expect(coming).to_contain_text(re.compile(r"Version 2 takes effect on \d{1,2} \w+ \d{4}\."))
     axe_check(page, "chapter with an overdue review and a coming version")
+    # The notice folds to one line; opening it shows what changes.
+    expect(coming.get_by_role("link", name="See what changes in version 2")).to_be_hidden()
+    coming.locator("summary").click()
     coming.get_by_role("link", name="See what changes in version 2").click()
     expect(page).to_have_url(live_server.url + "/chapters/domestic-abuse/versions/1...2/")
     expect(page.get_by_text("Abuse in sport").first).to_be_visible()

@@ -17,6 +17,10 @@ def site(live_server, sample_manual):
 
 
 def choose(page, name):
+    fold = page.locator(".app-partnership-choice__fold")
+    if fold.count() and not fold.evaluate("details => details.open"):
+        # Once a partnership is chosen the choice folds behind one line that opens.
+        fold.locator("summary").click()
     page.locator("#partnership-choice").select_option(label=name)
     page.locator(".app-partnership-choice").get_by_role("button").click()
 

@@ -19,13 +19,15 @@ def test_a_contact_can_be_a_result(client, loaded):
     assert "Contacts" in page and "0800 1111" in page
 
 
-def test_out_of_hours_finds_the_chosen_partnerships_emergency_duty_team_only(client, loaded):
+def test_out_of_hours_finds_the_chosen_partnerships_emergency_duty_team(client, loaded):
     page = text_of(client.get("/p/northmoor/search/", {"q": "out of hours"}))
     assert "Northmoor Emergency Duty Team" in page
     assert "Eastbrook Emergency Duty Team" not in page
+    # With none chosen, each partnership's, named as its, and the choice (issue 20).
     nobody = text_of(client.get("/search/", {"q": "emergency duty team"}))
-    assert "Northmoor Emergency Duty Team" not in nobody
-    assert "Eastbrook Emergency Duty Team" not in nobody
+    assert "Eastbrook: Eastbrook Emergency Duty Team" in nobody
+    assert "Northmoor: Northmoor Emergency Duty Team" in nobody
+    assert "Choose your partnership to see only its numbers" in nobody
 
 
 def test_local_information_is_found_for_its_own_partnership_only(client, loaded):
