@@ -216,23 +216,28 @@
         registration.active.postMessage({ type: 'check' });
       });
     }
-    // "online" may come before the connection carries anything, and may never come at all:
-    // ask again a little later, and now and then.
+    // Whether the connection is back is known only by trying: "online" may come before the
+    // connection carries anything or never come at all, and navigator.onLine may say true
+    // while nothing gets through. So until a check gets through, this page asks again every
+    // few seconds while it is in view (offline, each try fails at once, costing nothing); once
+    // one has, now and then. "online" and coming back into view ask at once.
     var checked = false;
+    function keepAsking() {
+      if (!checked && !document.hidden) {
+        ask();
+      }
+      window.setTimeout(keepAsking, checked ? 15000 : 2000);
+    }
     window.addEventListener('online', function () {
       checked = false;
-      for (var second = 0; second < 10; second++) {
-        window.setTimeout(function () {
-          if (!checked) {
-            ask();
-          }
-        }, second * 1000);
+      ask();
+    });
+    document.addEventListener('visibilitychange', function () {
+      if (!document.hidden && !checked) {
+        ask();
       }
     });
-    window.setInterval(ask, 15000);
-    if (navigator.onLine) {
-      ask();
-    }
+    keepAsking();
   }
 
   // The "Reading offline" page says what this browser holds.
