@@ -80,8 +80,10 @@ def test_choosing_never_redirects_off_site(client, loaded):
 def test_links_on_a_partnership_page_stay_with_the_partnership(client, loaded):
     html = client.get("/p/northmoor/chapters/online-safety/").content.decode()
     assert 'href="/p/northmoor/amendments/"' in html
-    assert "/p/northmoor/v/online-safety/1/" in html  # the printout check address
-    assert "With local information for Northmoor." in html  # the print footer
+    # The printout check address names the local information and contacts versions too.
+    assert "/p/northmoor/v/online-safety/1/?local=1&amp;contacts=1" in html
+    # The print footer
+    assert "With local information for Northmoor: local information version 1, " in html
 
 
 def test_printout_check_names_the_partnership(client, loaded):
