@@ -6,6 +6,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import DataError
 from django.shortcuts import redirect, render
 
 from portal import limits
@@ -29,6 +30,19 @@ class BadQueryStringMiddleware:
         return self.get_response(request)
 
 
+    def process_exception(self, request, exception):
+        """A filter value the database cannot hold (`?effective_date__year=99999`, a number
+        of 30 digits) fails only when the list is read: a 400 as for bad bytes, not a 500."""
+        if (
+            request.method == "GET"
+            and request.path.startswith(GUARDED)
+            and isinstance(exception, OUT_OF_RANGE)
+        ):
+            return render(request, "400_bad_address.html", status=400)
+        return None
+
+
+OUT_OF_RANGE = (DataError, OverflowError, ValueError)
 # The admin's own views (changelists, autocomplete) and the staff-only preview.
 GUARDED = ("/admin/", "/markdownx/")
 
