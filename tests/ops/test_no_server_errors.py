@@ -25,7 +25,7 @@ def admin_client(client, small_manual, draft_of, editor, publisher):
 
 
 def changelists():
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         if model._meta.app_label in ("auth", "django_tasks_db", "otp_totp", "otp_static"):
             continue
         yield f"/admin/{model._meta.app_label}/{model._meta.model_name}/", model
@@ -60,3 +60,23 @@ def test_a_preview_posted_without_its_text_is_a_400(admin_client):
     assert response.status_code == 400
     response = admin_client.post("/markdownx/markdownify/", {"content": "## Fine"})
     assert response.status_code == 200 and "Fine</h2>" in response.content.decode()
+
+
+def test_private_pages_are_never_kept_by_a_cache(admin_client, client):
+    from updates.models import Subscriber
+    from updates.tokens import manage_token
+
+    reader = Subscriber.objects.create(email="reader@example.org", whole_manual=True)
+    pages = [
+        (admin_client, "/admin/"),
+        (admin_client, "/admin/procedures/draft/"),
+        (admin_client, "/admin/login/"),
+        (admin_client, f"/updates/change/{manage_token(reader)}/"),
+    ]
+    for who, address in pages:
+        response = who.get(address)
+        assert response.status_code in (200, 302), address
+        control = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= control, (address, response["Cache-Control"])
+    page = client.get(f"/updates/change/{manage_token(reader)}/")
+    assert "reader@example.org" in page.content.decode()
