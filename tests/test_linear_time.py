@@ -20,6 +20,7 @@ from glossary.markup import Term, mark_first_uses
 from partnerships.rules import contact_number_problems
 from procedures import dead_ends
 from procedures import source_checks as checks
+from procedures.content.source_text import split_front_matter
 from procedures.markdown_lines import heading, lines_outside_code
 from procedures.phone_numbers import phone_link_problems
 from procedures.rendering import anchor_for, render_markdown
@@ -137,6 +138,10 @@ def search(text):
     parse_query(text)
 
 
+def front_matter(text):
+    split_front_matter(f"---\ntitle: {text}\n---\nBody.\n", "v1.md", [])
+
+
 def test_the_heading_that_stalled_the_portal_is_read_in_linear_time():
     # The check alone, and the whole preview (render_markdown runs the check).
     for function in (source_checks, render):
@@ -185,3 +190,9 @@ def test_glossary_marking_takes_linear_time(prefix, unit, suffix):
 @given(edge, unit, edge)
 def test_search_queries_take_linear_time(prefix, unit, suffix):
     assert_linear(search, prefix, unit, suffix)
+
+
+@HOSTILE
+@given(edge, unit, edge)
+def test_front_matter_takes_linear_time(prefix, unit, suffix):
+    assert_linear(front_matter, prefix, unit, suffix)
