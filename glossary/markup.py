@@ -128,15 +128,22 @@ def _marked(written, term, run, match, glossary_url):
     if not term.expansion:
         return f'<a class="govuk-link" href="{href}">{written}</a>'
     abbr = f"<abbr>{written}</abbr>"
-    if _spelt_out_beside(term.expansion, run[: match.start()], run[match.end() :]):
+    if _spelt_out_beside(term.expansion, run, match.start(), match.end()):
         return f'<a class="govuk-link" href="{href}">{abbr}</a>'
     return f'<a class="govuk-link" href="{href}">{abbr} ({html.escape(term.expansion)})</a>'
 
 
-def _spelt_out_beside(expansion, before, after):
+NEARBY = 120  # characters beside an abbreviation where "(expansion)" may be written
+
+
+def _spelt_out_beside(expansion, run, start, end):
     """Whether the text already says "expansion (ABBR)" or "ABBR (expansion)", allowing a
     word or two between ("Regulation (UK GDPR)", "DASH risk checklist (domestic ...)")."""
     words = r"\s+".join(re.escape(word) for word in expansion.split())
+    # Only the words just beside it: searching all the text before each use read a long
+    # paragraph again for every term in it.
+    reach = len(expansion) + NEARBY
+    before, after = run[max(0, start - reach) : start], run[end : end + reach]
     return bool(
         re.search(rf"{words}\s*\((?:\s*[\w-]+){{0,2}}\s*$", before, re.IGNORECASE)
         or re.match(rf"(?:\s+[\w-]+){{0,3}}\s*\(\s*{words}\s*\)", after, re.IGNORECASE)

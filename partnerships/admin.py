@@ -90,6 +90,7 @@ class PartnershipDraftForm(forms.ModelForm):
         }
 
     user = None  # set by the admin
+    kind_shown = LOCAL  # set by the admin: the kind of draft the form was shown for
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,6 +110,13 @@ class PartnershipDraftForm(forms.ModelForm):
         except PublishingError as error:
             raise ValidationError(str(error), code="not_your_partnership") from None
         kind = data.get("kind") or self.instance.kind
+        if "kind" in data and kind != self.kind_shown:
+            # The kind decides the fields shown (and a stored draft's kind never changes).
+            raise ValidationError(
+                "This form is for another kind of draft: start a new draft of the kind you "
+                "want from the partnership's page.",
+                code="kind_switched",
+            )
         if kind == LOCAL and data.get("chapter", self.instance.chapter) is None:
             self.add_error("chapter", "Choose the chapter the local information appears in.")
         if self.errors:
@@ -170,8 +178,8 @@ class PartnershipDraftAdmin(NotFoundByAddress, AfterSave, admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        form = type(form.__name__, (form,), {"user": request.user})
         kind = obj.kind if obj else request.GET.get("kind", LOCAL)
+        form = type(form.__name__, (form,), {"user": request.user, "kind_shown": kind})
         if kind != LOCAL and "body" in form.base_fields:
             # Contacts are YAML, not markdown: a plain text box, without a markdown preview.
             body = form.base_fields["body"]

@@ -67,17 +67,19 @@ def contact_number_problems(body, contacts, *, first_line=1) -> list[Problem]:
     known = {digits(c.phone) for c in contacts if c.phone}
     problems = []
     for number, line in lines_outside_code(body, first_line):
-        before, reported = 0, set()
+        before, reported, on_the_line = 0, set(), None
         for start, shown in phone_numbers(line):
-            if line[:start].endswith("tel:"):
+            if line.startswith("tel:", start - 4):
                 continue  # a link's address: its text is checked against it (rendering)
             # The contact a number is for is named in the words just before it (else
-            # anywhere on the line).
-            named = [k for k in sorted(kinds_named(line[before:start])) if k in by_kind] or [
-                k for k in sorted(kinds_named(line)) if k in by_kind
-            ]
+            # anywhere on the line: read once, so a line of many numbers stays linear).
+            named = [k for k in sorted(kinds_named(line[before:start])) if k in by_kind]
+            if not named:
+                if on_the_line is None:
+                    on_the_line = [k for k in sorted(kinds_named(line)) if k in by_kind]
+                named = on_the_line
             before = start + len(shown)
-            if not named or digits(shown) in known | reported:
+            if not named or digits(shown) in known or digits(shown) in reported:
                 continue
             reported.add(digits(shown))
             contact = by_kind[named[0]][0]

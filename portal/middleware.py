@@ -6,7 +6,9 @@ from urllib.parse import unquote_to_bytes, urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import DataError
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 
 from portal import limits
 from portal.clientip import client_ip
@@ -28,7 +30,19 @@ class BadQueryStringMiddleware:
             return render(request, "400_bad_address.html", status=400)
         return self.get_response(request)
 
+    def process_exception(self, request, exception):
+        """A filter value the database cannot hold (`?effective_date__year=99999`, a number
+        of 30 digits) fails only when the list is read: a 400 as for bad bytes, not a 500."""
+        if (
+            request.method == "GET"
+            and request.path.startswith(GUARDED)
+            and isinstance(exception, OUT_OF_RANGE)
+        ):
+            return render(request, "400_bad_address.html", status=400)
+        return None
 
+
+OUT_OF_RANGE = (DataError, OverflowError, ValueError)
 # The admin's own views (changelists, autocomplete) and the staff-only preview.
 GUARDED = ("/admin/", "/markdownx/")
 
@@ -101,3 +115,24 @@ class StaffSessionMiddleware:
                 if now - seen > 30:  # write the session at most every 30 s
                     session[SEEN_AT] = now
         return self.get_response(request)
+
+
+# Pages that show one person's details or staff work: the admin (its sign-in and the desk),
+# the staff preview, and a subscriber's pages (they show the email address).
+PRIVATE = ("/admin/", "/markdownx/", "/updates/change/", "/updates/unsubscribe/",
+           "/updates/confirm/")  # fmt: skip
+
+
+class PrivatePagesMiddleware:
+    """`Cache-Control: private, no-store` on private pages, so no shared cache (or the
+    browser's history on a shared computer) keeps one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        path = request.path
+        if any(part in path for part in PRIVATE):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "procedures.early_hits.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.BadQueryStringMiddleware",
+    "portal.middleware.PrivatePagesMiddleware",
     # /p/<partnership>/... serves every public page for a partnership (see its module).
     "partnerships.choosing.PartnershipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -266,6 +267,8 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "keyvalue"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes writes its own lines for each failed sign-in; portal/audit.py writes one.
+    "loggers": {"axes": {"level": "ERROR"}},
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -336,6 +339,10 @@ AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
 AXES_VERBOSE = False  # our own key=value lines (portal/audit.py) say it once
 OTP_REQUIRED = env_flag("OTP_REQUIRED", not DEBUG)
+# A wrong code counts towards the lockout above (portal/staff.py); the devices are not
+# throttled on their own, or a guesser's wrong codes would make the real user's code wait.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_TOTP_ISSUER = PORTAL_NAME
 # Staff sessions: 30 minutes idle, 10 hours in all (portal.middleware.StaffSessionMiddleware).
 STAFF_SESSION_IDLE_SECONDS = 30 * 60

@@ -3,16 +3,45 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied, ValidationError
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+# Whatever was wrong (the username, the password, the code, or no code), the same words:
+# "Invalid token" used to tell a guesser the password was right.
+REFUSED = "The username, password or authentication code is not right. Check them and try again."
 
 
 class StaffSignInForm(OTPAdminAuthenticationForm):
     """The admin sign-in: username, password and one "authentication code" box. django-otp
     asks which device a code is from; the code's shape says it (six digits: the
-    authenticator app; anything else: a backup code), so staff need not choose."""
+    authenticator app; anything else: a backup code), so staff need not choose.
+
+    A wrong code is a failed sign-in like a wrong password (`user_login_failed`): it is
+    logged once and counts towards django-axes's lockout. The devices themselves are not
+    throttled (OTP_*_THROTTLE_FACTOR = 0), so a guesser's wrong codes never make the real
+    user's right code wait."""
+
+    error_messages = {
+        **OTPAdminAuthenticationForm.error_messages,
+        "invalid_login": REFUSED,
+        "inactive": REFUSED,
+    }
+    otp_error_messages = dict.fromkeys(OTPAuthenticationFormMixin.otp_error_messages, REFUSED)
+
+    def clean_otp(self, user):
+        try:
+            super().clean_otp(user)
+        except ValidationError:
+            user_login_failed.send(
+                sender=type(self),
+                credentials={"username": self.cleaned_data.get("username", "")},
+                request=self.request,
+            )
+            raise ValidationError(REFUSED, code="invalid_login") from None
 
     def _chosen_device(self, user):
         device = super()._chosen_device(user)

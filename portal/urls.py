@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponseBadRequest
 from django.urls import include, path
 from django.views.generic import TemplateView
 from markdownx.views import MarkdownifyView
@@ -9,13 +10,23 @@ from portal.staff import require_second_factor, verified_staff_required
 
 require_second_factor()
 
+
+class PreviewView(MarkdownifyView):
+    """markdownx's preview, answering a post without the text with a 400 (not a 500)."""
+
+    def post(self, request, *args, **kwargs):
+        if not isinstance(request.POST.get("content"), str):
+            return HttpResponseBadRequest("The preview needs the text, in the field 'content'.")
+        return super().post(request, *args, **kwargs)
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # markdownx's preview is open to anyone by default; only staff may use it here, and its
     # image upload view is not mounted at all.
     path(
         "markdownx/markdownify/",
-        verified_staff_required(MarkdownifyView.as_view()),
+        verified_staff_required(PreviewView.as_view()),
         name="markdownx_markdownify",
     ),
     path("healthz/", healthz),

@@ -22,9 +22,13 @@ def tel_links(line: str):
     """(shown text, dialled address) of each `[text](tel:...)` link in a line of markdown."""
     start = 0
     while (found := line.find("](tel:", start)) != -1:
-        opening = line.rfind("[", 0, found)
+        # A link's text starts after the previous link: looking further back read the line
+        # again for every link (the square of its length).
+        opening = line.rfind("[", start, found)
         closing = line.find(")", found)
-        if opening != -1 and closing != -1:
+        if closing == -1:
+            return  # no link after this one can close either
+        if opening != -1:
             yield line[opening + 1 : found], line[found + 6 : closing]
         start = found + 6
 

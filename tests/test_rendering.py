@@ -273,3 +273,35 @@ def test_what_the_renderer_would_drop_is_a_problem_not_a_silent_loss():
     ]
     safe = "[a](https://a.example/) [b](tel:101) [c](mailto:a@b.org) [d](/chapters/x/)\n"
     assert render_markdown(safe).problems == ()
+
+
+@pytest.mark.parametrize("fence", ["```", "~~~", "  ```python"])
+def test_a_deep_list_between_fence_lines_is_refused_as_the_renderer_reads_it(fence):
+    # The renderer has no fenced code: three backticks are text and the list is a list. The
+    # check once skipped these lines; a 100-deep list passed and broke every PDF.
+    source = f"Intro.\n\n{fence}\n\n{nested_list(100, indent=chr(9))}\n{fence.strip()[:3]}\n"
+    rendered = render_markdown(source)
+    assert [problem.code for problem in rendered.problems] == ["too_deep"]
+    assert rendered.html == ""
+
+
+def test_the_checks_read_headings_as_the_renderer_does():
+    from procedures.markdown_lines import heading
+
+    for line, anchor in [
+        ("## Title {#own}", "own"),
+        ("##Title", "title"),  # no space needed: still a heading to the renderer
+        ("## C# ##", "c"),
+        ("### a{#x}", "ax"),  # no space before the brace: not an attribute list
+        ("## Title {: #mine .c}", "mine"),
+    ]:
+        rendered = render_markdown(f"{line}\n\nText.\n")
+        assert rendered.anchors == {anchor}, line
+        found = heading(line)
+        assert (found.anchor or rendered_anchor(found.text)) == anchor, line
+
+
+def rendered_anchor(text):
+    from procedures.rendering import anchor_for
+
+    return anchor_for(text)

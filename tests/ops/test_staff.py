@@ -136,3 +136,77 @@ def test_staff_sessions_end_after_30_minutes_idle_or_10_hours(
     if not still_signed_in:
         assert response["Location"].startswith("/admin/login/")
         assert "_auth_user_id" not in client.session
+
+
+def refusal(response):
+    """The error the sign-in page shows (its error notes and field errors)."""
+    text = response.content.decode()
+    return re.findall(
+        r'class="errornote">\s*(.*?)\s*</p>|class="errorlist[^"]*"><li>(.*?)</li>', text
+    )
+
+
+def test_every_refused_sign_in_says_the_same(staff):
+    _, device = staff
+    wrong_code = "000000" if code_from(device) != "000000" else "111111"
+    attempts = {  # from clients far apart, so none is locked out
+        "unknown user": Client(REMOTE_ADDR="192.0.2.1").post(
+            "/admin/login/?next=/admin/",
+            {"username": "nobody", "password": PASSWORD, "otp_token": wrong_code},
+        ),
+        "wrong password": sign_in(
+            Client(REMOTE_ADDR="192.0.2.2"), password="not-the-password", code=wrong_code
+        ),
+        "no code": sign_in(Client(REMOTE_ADDR="192.0.2.3")),
+        "wrong code": sign_in(Client(REMOTE_ADDR="192.0.2.4"), code=wrong_code),
+        "a backup code that is not one": sign_in(
+            Client(REMOTE_ADDR="192.0.2.5"), code="not-a-code"
+        ),
+    }
+    said = {name: refusal(response) for name, response in attempts.items()}
+    assert all(response.status_code == 200 for response in attempts.values())
+    assert len({str(words) for words in said.values()}) == 1, said
+    assert "token" not in str(said).lower()
+
+
+def test_wrong_codes_count_towards_the_lockout_but_never_block_the_right_code(staff, caplog):
+    _, device = staff
+    wrong_code = "000000" if code_from(device) != "000000" else "111111"
+    attacker = Client(REMOTE_ADDR="198.51.100.7")
+    for _ in range(3):  # knows the password, guesses codes
+        assert sign_in(attacker, code=wrong_code).status_code == 200
+    # The real user, elsewhere, signs in at once: the guesses did not throttle the device.
+    owner = Client(REMOTE_ADDR="203.0.113.9")
+    assert sign_in(owner, code=code_from(device)).status_code == 302
+    assert owner.get("/admin/").status_code == 200
+    # The guesses count as failed sign-ins: two more and the attacker is locked out.
+    statuses = [sign_in(attacker, code=wrong_code).status_code for _ in range(3)]
+    assert statuses[-1] == 429
+    assert owner.get("/admin/").status_code == 200  # a signed-in session stays signed in
+
+
+def test_each_refused_sign_in_writes_one_log_line(staff, caplog, monkeypatch):
+    from portal import audit
+
+    monkeypatch.setattr(audit, "failed_sign_ins", audit.Flood())  # a quiet window
+    _, device = staff
+    wrong_code = "000000" if code_from(device) != "000000" else "111111"
+    for password, code in ((f"guess-{PASSWORD}", ""), (PASSWORD, wrong_code)):
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG):
+            sign_in(Client(REMOTE_ADDR="198.51.100.8"), password=password, code=code)
+        lines = [r for r in caplog.records if r.levelno >= logging.INFO]
+        assert len(lines) == 1, [r.getMessage() for r in lines]
+        assert lines[0].getMessage().startswith("event=sign_in_failed user=pat")
+
+
+def test_a_flood_of_refused_sign_ins_is_summed_up_not_written_line_by_line(caplog):
+    from portal.audit import Flood
+
+    now = [0.0]
+    flood = Flood(clock=lambda: now[0])
+    admitted = [flood.admit() for _ in range(Flood.LINES + 500)]
+    assert sum(write for write, _ in admitted) == Flood.LINES
+    assert all(left_out == 0 for _, left_out in admitted)
+    now[0] += Flood.WINDOW
+    assert flood.admit() == (True, 500)  # the summary of the window that ended

@@ -125,3 +125,32 @@ def test_contacts_are_edited_as_the_files_write_them(people, client):
     ).content.decode()
     assert "- kind: front-door" in page and "01632 960001" in page
     assert "data-app-desk" not in page  # a plain text box, not the markdown desk
+
+
+def test_a_draft_posted_with_its_kind_switched_is_a_form_error_not_a_500(people, client):
+    northmoor = Partnership.objects.get(slug="northmoor")
+    chapter_id = LocalInformation.objects.get(partnership=northmoor).chapter_id
+    mine = local_draft(people["nora"], body="Northmoor draft text.")
+    signed_in(client, people["nora"])
+    client.raise_request_exception = False
+    local_fields = {
+        "partnership": northmoor.pk,
+        "chapter": chapter_id,
+        "section": "",
+        "body": "Switched.",
+        "summary": "Switched.",
+    }
+    for kind in ("contacts", "national", "nonsense", ""):
+        added = client.post(
+            f"/admin/partnerships/partnershipdraft/add/?kind=local&partnership={northmoor.pk}",
+            {**local_fields, "kind": kind},
+        )
+        changed = client.post(
+            f"/admin/partnerships/partnershipdraft/{mine.pk}/change/",
+            {**local_fields, "kind": kind},
+        )
+        for response in (added, changed):
+            assert response.status_code in (200, 400), (kind, response.status_code)
+    mine.refresh_from_db()
+    assert (mine.kind, mine.body) == ("local", "Northmoor draft text.")
+    assert PartnershipDraft.objects.count() == 1

@@ -2,6 +2,7 @@
 fingerprint of exactly the content concerned. Nobody can change or delete one."""
 
 import pytest
+from django.db import DatabaseError, transaction
 
 from procedures.drafts import fingerprint, prepare
 from procedures.models import AuditEntry, Draft
@@ -97,3 +98,20 @@ def test_the_audit_is_read_only_in_the_admin(client, small_manual, draft_of, edi
     assert client.post(f"/admin/procedures/auditentry/{entry.pk}/delete/").status_code == 403
     client.force_login(editor)
     assert client.get("/admin/procedures/auditentry/").status_code == 403
+
+
+def test_the_database_refuses_to_change_or_delete_an_audit_entry(
+    small_manual, draft_of, editor, publisher
+):
+    publish(by=publisher, draft=draft_of("bullying", by=editor, summary="Changed."))
+    entry = AuditEntry.objects.get()
+    for attempt in (
+        lambda: AuditEntry.objects.filter(pk=entry.pk).update(what="Nothing happened."),
+        lambda: AuditEntry.objects.filter(pk=entry.pk).delete(),
+        lambda: entry.delete(),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            attempt()
+    entry.refresh_from_db()
+    assert entry.what != "Nothing happened."
+    assert AuditEntry.objects.count() == 1
