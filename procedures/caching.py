@@ -207,7 +207,7 @@ def cached_page(view):
             entry = entries[key]
         _pages.put(generation, key, entry)
         # For PageCacheMiddleware, which answers the next such request before the rest.
-        request._page_cache_served = (generation, entry)
+        request._page_cache_served = (generation, key, entry)
         return _respond(request, entry)
 
     return wrapped
@@ -245,10 +245,14 @@ class _WorkerPages:
         with self.lock:
             return self.responses.get(address) if generation == self.generation else None
 
-    def put_response(self, generation, address, entry, headers):
+    def put_response(self, generation, key, address, entry, headers):
         with self.lock:
-            self._start(generation)
-            if address not in self.responses and len(self.responses) < self.MAX_RESPONSES:
+            # Only pages held here already (within MAX_BYTES) are answered early.
+            if (
+                generation == self.generation
+                and self.entries.get(key) is entry
+                and len(self.responses) < self.MAX_RESPONSES
+            ):
                 self.responses[address] = (entry, headers)
 
     def _start(self, generation):

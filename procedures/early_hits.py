@@ -39,8 +39,9 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         served = getattr(request, "_page_cache_served", None)
         if address and served and response.status_code == 200 and not response.cookies:
-            generation, entry = served
-            caching._pages.put_response(generation, address, entry, list(response.items()))
+            generation, key, entry = served
+            headers = list(response.items())
+            caching._pages.put_response(generation, key, address, entry, headers)
         return response
 
 
