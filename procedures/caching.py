@@ -245,15 +245,15 @@ class _WorkerPages:
         with self.lock:
             return self.responses.get(address) if generation == self.generation else None
 
-    def put_response(self, generation, key, address, entry, headers):
+    def put_response(self, generation, key, address, answer):
         with self.lock:
             # Only pages held here already (within MAX_BYTES) are answered early.
             if (
                 generation == self.generation
-                and self.entries.get(key) is entry
+                and self.entries.get(key) is answer[0]
                 and len(self.responses) < self.MAX_RESPONSES
             ):
-                self.responses[address] = (entry, headers)
+                self.responses[address] = answer
 
     def _start(self, generation):
         if generation != self.generation:
