@@ -28,7 +28,7 @@ BENCH = ROOT / "bench"
 GOALS = {
     "chapter / static": (">=", 0.8),
     "no-op load / first load": ("<=", 0.05),
-    "publish, 1,000 chapters / sample": ("<=", 2.0),
+    "publish, large manual / sample": ("<=", 2.0),
     "stale reads": ("==", 0),
 }
 
@@ -47,6 +47,7 @@ def main():
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=5, help="wrk rounds per serve run")
     parser.add_argument("--growth-rounds", type=int, default=3)
+    parser.add_argument("--chapters", type=int, default=1000, help="the large manual's size")
     parser.add_argument("--publishes", type=int, default=15)
     parser.add_argument("--redis-db", type=int, default=13, help="Redis database to use (flushed)")
     parser.add_argument("--json", type=Path, help="write every figure here")
@@ -68,7 +69,7 @@ def main():
         growth = script(
             "growth.py",
             "--backends", *(growth_names[b] for b in backends),
-            "--rounds", options.growth_rounds,
+            "--rounds", options.growth_rounds, "--chapters", options.chapters,
             json_path=folder / "growth.json",
         )  # fmt: skip
         stale = script(
@@ -93,10 +94,10 @@ def main():
             "no-op load / first load": round(large["load_again_s"] / large["load_first_s"], 3),
             "first load s": large["load_first_s"],
             "no-op load s": large["load_again_s"],
-            "publish, 1,000 chapters / sample": round(
+            "publish, large manual / sample": round(
                 large["publish_median_s"] / sample["publish_median_s"], 2
             ),
-            "publish ms, sample / 1,000 chapters": [
+            "publish ms, sample / large manual": [
                 round(sample["publish_median_s"] * 1000),
                 round(large["publish_median_s"] * 1000),
             ],
@@ -106,7 +107,8 @@ def main():
 
     print(
         f"\nbench/all.py: {options.serve_runs} serve runs ({options.rounds} rounds of "
-        f"{options.duration} s), growth at 1,000 chapters, {options.publishes} publishes"
+        f"{options.duration} s), growth at {options.chapters:,} chapters, "
+        f"{options.publishes} publishes"
     )
     print("| figure | goal | " + " | ".join(backends) + " |")
     print("|---|---|" + "---:|" * len(backends))

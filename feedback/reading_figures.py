@@ -31,6 +31,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from feedback.models import Feedback, SearchMiss, WeeklyReads
+from procedures.early_hits import also_when_answered_early
 from procedures.models import Chapter, ChapterVersion, today
 
 logger = logging.getLogger(__name__)
@@ -142,11 +143,16 @@ def counts_reads(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        if request.method == "GET" and response.status_code in (200, 304):
-            reads.count(kwargs["slug"])
+        _count(request, response, kwargs["slug"])
+        also_when_answered_early(request, _count, kwargs["slug"])  # the cached page's next hits
         return response
 
     return wrapped
+
+
+def _count(request, response, slug):
+    if request.method == "GET" and response.status_code in (200, 304):
+        reads.count(slug)
 
 
 def add_reads(counts: dict[tuple[str, datetime.date], int]) -> int:

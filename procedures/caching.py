@@ -6,16 +6,18 @@ is kept under a key made of the day, the partnership and the address, together w
 it was rendered under. Every write that can change a page (loading, storing a version, which
 covers publishing and withdrawing, and saving a chapter, a former address, a part or a
 release) replaces the stamp once the transaction commits. A page is served only while the
-stamp it was rendered under is current. A hit costs one cheap lookup, the stamp (a few
-bytes): each worker keeps the pages it served under the current stamp and day in memory, and
-fetches a page from the shared cache only on its first request for it.
+stamp it was rendered under is current. Each worker keeps the pages it served under the
+current stamp and day in memory, and fetches a page from the shared cache only on its first
+request for it; it reads the stamp itself at most once every STAMP_TRUST_SECONDS, so a hit
+needs no round trip at all (and procedures.early_hits answers it before the middleware).
 
 Why this is safe: a reader reads the stamp before it reads any row. If it read the old stamp,
 whatever it stores is filed under the old stamp and never served once the new stamp is set;
 if it read the new stamp, the commit happened before, so it read the new rows. The stamp is
-replaced after the commit, so by the time a publish returns no reader on any worker that
-shares the cache (Redis in production, the database cache in the embedded set-up) can be
-given the old page.
+replaced after the commit, and bump_stamp waits STAMP_TRUST_SECONDS before the change's
+response returns, so by then no worker that shares the cache (Redis in production, the
+database cache in the embedded set-up) still trusts the old stamp, and none can give a reader
+the old page.
 
 Responses carry a weak ETag and a Last-Modified from the stamp, the day, the partnership and
 the page, answer matching conditional requests with 304, and are compressed once (brotli or
@@ -207,7 +209,7 @@ def cached_page(view):
             entry = entries[key]
         _pages.put(generation, key, entry)
         # For PageCacheMiddleware, which answers the next such request before the rest.
-        request._page_cache_served = (generation, entry)
+        request._page_cache_served = (generation, key, entry)
         return _respond(request, entry)
 
     return wrapped
@@ -245,11 +247,15 @@ class _WorkerPages:
         with self.lock:
             return self.responses.get(address) if generation == self.generation else None
 
-    def put_response(self, generation, address, entry, headers):
+    def put_response(self, generation, key, address, answer):
         with self.lock:
-            self._start(generation)
-            if address not in self.responses and len(self.responses) < self.MAX_RESPONSES:
-                self.responses[address] = (entry, headers)
+            # Only pages held here already (within MAX_BYTES) are answered early.
+            if (
+                generation == self.generation
+                and self.entries.get(key) is answer[0]
+                and len(self.responses) < self.MAX_RESPONSES
+            ):
+                self.responses[address] = answer
 
     def _start(self, generation):
         if generation != self.generation:

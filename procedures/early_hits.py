@@ -22,6 +22,13 @@ from procedures.versioning.models import today
 NOT_ON_304 = {"content-type", "content-encoding"}
 
 
+def also_when_answered_early(request, function, *args):
+    """Call `function(request, response, *args)` whenever this page is answered early, as the
+    view around cached_page did now: what a view does beside its page (feedback counts
+    chapter reads) must not be skipped."""
+    request.__dict__.setdefault("_early_calls", []).append((function, args))
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -39,8 +46,9 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         served = getattr(request, "_page_cache_served", None)
         if address and served and response.status_code == 200 and not response.cookies:
-            generation, entry = served
-            caching._pages.put_response(generation, address, entry, list(response.items()))
+            generation, key, entry = served
+            answer = (entry, list(response.items()), tuple(getattr(request, "_early_calls", ())))
+            caching._pages.put_response(generation, key, address, answer)
         return response
 
 
@@ -57,7 +65,7 @@ def _address(request):
     return f"{request.scheme}://{host}{request.path}|{caching._encoding(request)}"
 
 
-def _answer(request, entry, headers):
+def _answer(request, entry, headers, calls):
     response = caching.HttpResponse(entry["body"])
     for name, value in headers:
         response[name] = value
@@ -69,4 +77,6 @@ def _answer(request, entry, headers):
             if name.lower() not in NOT_ON_304 and name not in answered:
                 answered[name] = value
         answered["Content-Length"] = "0"
+    for function, args in calls:
+        function(request, answered, *args)
     return answered

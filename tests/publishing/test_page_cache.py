@@ -238,3 +238,17 @@ def test_a_hit_is_answered_before_the_middleware_with_the_headers_a_miss_gets(
         Client().get(CHAPTER)
         Client().get(CHAPTER)
         assert stack.call_count == 1
+
+
+def test_another_process_stops_trusting_its_copy_of_the_stamp_before_a_publish_returns(
+    shared_cache, small_manual, draft_of, editor, publisher
+):
+    from procedures import caching
+
+    # Another app server's copy of the stamp, read before the publish, kept in its memory
+    # (this process forgets its own copy when it replaces the stamp; that one cannot).
+    elsewhere = caching._StampCopy()
+    before = elsewhere.get()
+    draft = draft_of("online-safety", by=editor, replace={"Sexting incidents": "Nude images"})
+    publish(by=publisher, draft=draft)  # returns once the stamp is replaced and trusted nowhere
+    assert elsewhere.get() != before
