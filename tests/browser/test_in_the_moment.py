@@ -102,12 +102,16 @@ def test_numbers_one_tap_from_everywhere(live_server, browser, axe_check, coming
     lado = what.locator(".app-route", has_text="Northmoor LADO")
     expect(lado.locator('a[href="tel:01632960004"]')).to_be_visible()
     expect(lado).to_contain_text("Not for a worry about a child's own family")
+    if width == 375:
+        assert top(page, "main a[href^='tel:']") < FIRST_SCREEN
     page.goto(site + "/p/northmoor/chapters/radicalisation/")
     routes = what.locator(".app-route")
     expect(routes).to_have_count(3)
     expect(routes.nth(0)).to_contain_text("Northmoor Prevent team")
     expect(routes.nth(1)).to_contain_text("Action Counters Terrorism")
     expect(routes.nth(1)).to_contain_text("Report suspected terrorist activity")
+    if width == 375:
+        assert top(page, "main a[href^='tel:']") < FIRST_SCREEN
     axe_check(page, f"Radicalisation with Northmoor at {width} px")
 
     # 4. On a phone the first number is on the first screen, coming versions folded.
