@@ -21,8 +21,16 @@ class ReadOnly(RecordsOnly, admin.ModelAdmin):
 
 @admin.register(Feedback)
 class FeedbackAdmin(ReadOnly):
-    list_display = ["received_at", "chapter_version", "partnership", "summary", "reply_to", "sent"]
-    list_filter = ["partnership", ("emailed_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "received_at",
+        "chapter_version",
+        "partnership",
+        "about",
+        "summary",
+        "reply_to",
+        "sent",
+    ]
+    list_filter = ["partnership", "about", ("emailed_at", admin.EmptyFieldListFilter)]
     list_select_related = ["version", "partnership"]
     search_fields = ["what_is_wrong", "version__title", "chapter__slug"]
     date_hierarchy = "received_at"
@@ -31,6 +39,7 @@ class FeedbackAdmin(ReadOnly):
         "chapter",
         "version",
         "partnership",
+        "about",
         "what_is_wrong",
         "email",
         "emailed_to",

@@ -1,11 +1,21 @@
 from django import forms
 
-from feedback.models import MAX_TEXT
+from feedback.models import MAX_TEXT, Feedback
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
 
 class ProblemForm(forms.Form):
+    # Asked only when a partnership is chosen (the page then has its text as well as the
+    # regional text); otherwise the problem is in the regional text.
+    about = forms.ChoiceField(
+        choices=Feedback.About.choices,
+        required=False,
+        error_messages={
+            "required": "Select which part of the page is wrong",
+            "invalid_choice": "Select which part of the page is wrong",
+        },
+    )
     what_is_wrong = forms.CharField(
         max_length=MAX_TEXT,
         error_messages={
@@ -24,3 +34,13 @@ class ProblemForm(forms.Form):
             "null_characters_not_allowed": EMAIL_FORMAT,
         },
     )
+
+    def __init__(self, *args, partnership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.fields["about"].required = partnership is not None
+
+    def clean_about(self):
+        if self.partnership is None:
+            return Feedback.About.REGIONAL
+        return self.cleaned_data["about"]

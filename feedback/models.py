@@ -20,6 +20,13 @@ class Feedback(models.Model):
     partnership = models.ForeignKey(
         Partnership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    class About(models.TextChoices):
+        REGIONAL = "regional", "The regional procedure"
+        LOCAL = "local", "The partnership's local information or contacts"
+
+    # Which text the problem is in decides who is told: the regional team or the partnership.
+    about = models.CharField(max_length=10, choices=About.choices, default=About.REGIONAL)
     what_is_wrong = models.TextField()
     email = models.EmailField("reply to", blank=True)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)

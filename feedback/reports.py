@@ -1,7 +1,8 @@
 """A reader's problem report: stored with the chapter, the version read and the partnership
-chosen, then emailed to that partnership's business unit by a background job (to the
-regional address, settings.FEEDBACK_REGIONAL_EMAIL, when no partnership was chosen or it has
-no business unit address)."""
+chosen, then emailed by a background job to whoever looks after the text that is wrong: a
+problem in the partnership's local information or contacts to its business unit, a problem in
+the regional text (or any problem when the partnership has no business unit address) to the
+regional address, settings.FEEDBACK_REGIONAL_EMAIL."""
 
 import logging
 
@@ -18,12 +19,15 @@ from partnerships.models import Contact
 logger = logging.getLogger(__name__)
 
 
-def report_problem(*, version, partnership, what_is_wrong: str, email: str = "") -> Feedback:
+def report_problem(
+    *, version, partnership, what_is_wrong: str, email: str = "", about=Feedback.About.REGIONAL
+) -> Feedback:
     """Store the report (tasks.email_after_commit sends it)."""
     feedback = Feedback.objects.create(
         chapter=version.chapter,
         version=version,
         partnership=partnership,
+        about=about if partnership is not None else Feedback.About.REGIONAL,
         what_is_wrong=what_is_wrong,
         email=email,
     )
@@ -34,8 +38,15 @@ def report_problem(*, version, partnership, what_is_wrong: str, email: str = "")
 
 
 def recipient(feedback: Feedback) -> str:
-    """The business unit of the partnership the reader had chosen, else the regional address."""
-    return business_unit_email(feedback.partnership) or settings.FEEDBACK_REGIONAL_EMAIL
+    """The chosen partnership's business unit for a problem in its local text or contacts,
+    else the regional address."""
+    return recipient_for(feedback.partnership, feedback.about)
+
+
+def recipient_for(partnership, about) -> str:
+    if about == Feedback.About.LOCAL:
+        return business_unit_email(partnership) or settings.FEEDBACK_REGIONAL_EMAIL
+    return settings.FEEDBACK_REGIONAL_EMAIL
 
 
 def business_unit_email(partnership) -> str:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from feedback import reports, tasks
 from feedback.forms import ProblemForm
+from feedback.models import Feedback
 from portal import limits
 from portal.clientip import client_ip
 from procedures import selectors
@@ -27,19 +28,22 @@ def report(request, slug):
         return moved
     data = request.POST if request.method == "POST" else request.GET
     version = _version_read(chapter, data.get("version"), current)
-    form = ProblemForm(request.POST if request.method == "POST" else None)
+    partnership = getattr(request, "partnership", None)
+    form = ProblemForm(request.POST if request.method == "POST" else None, partnership=partnership)
     if form.is_valid():
         verdict = limits.check("feedback-client", client_ip(request) or "-")
         if not verdict.allowed:
             return limits.too_many(request, verdict, what="Reporting a problem")
         feedback = reports.report_problem(
             version=version,
-            partnership=getattr(request, "partnership", None),
+            partnership=partnership,
             what_is_wrong=form.cleaned_data["what_is_wrong"],
             email=form.cleaned_data["email"],
+            about=form.cleaned_data["about"],
         )
         tasks.email_after_commit(feedback)
-        return redirect("feedback:thanks", slug=chapter.slug)
+        thanks = reverse("feedback:thanks", kwargs={"slug": chapter.slug})
+        return redirect(f"{thanks}?sent={feedback.about}")
     return render(
         request,
         "feedback/report.html",
@@ -48,7 +52,7 @@ def report(request, slug):
             "chapter": chapter,
             "version": version,
             "current": current,
-            "to_business_unit": _to_business_unit(request),
+            "business_unit": reports.business_unit_email(partnership),
         },
     )
 
@@ -61,13 +65,15 @@ def thanks(request, slug):
     return render(
         request,
         "feedback/thanks.html",
-        {"chapter": chapter, "current": current, "to_business_unit": _to_business_unit(request)},
+        {
+            "chapter": chapter,
+            "current": current,
+            # Whom the report went to, said back to the reader: the address names only
+            # which text it was about, so the page stays the same for everyone.
+            "to_business_unit": request.GET.get("sent") == Feedback.About.LOCAL
+            and bool(reports.business_unit_email(getattr(request, "partnership", None))),
+        },
     )
-
-
-def _to_business_unit(request):
-    """Whether a report from here goes to the chosen partnership's business unit."""
-    return bool(reports.business_unit_email(getattr(request, "partnership", None)))
 
 
 def _chapter(request, slug, view_name):

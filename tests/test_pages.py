@@ -103,9 +103,8 @@ def test_chapter_page_queries_do_not_grow_with_sections_or_versions(
     # the address, the version, its reviews, its history with what is scheduled, the related
     # chapters with those linking here, and its sections; two for the partnerships: the
     # selector's list and those with local information in the chapter; one for the contacts
-    # its What to do now names (version 5, in force from 7 December 2026, names national
-    # routes); one for the glossary terms whose first use is marked (a page build only: a
-    # cached hit reads none).
+    # the chapter's routes name (Online safety has had routes since 7 December 2026); one for
+    # the glossary terms whose first use is marked (a page build only: a cached hit reads none).
     with django_assert_max_num_queries(10):
         assert client.get("/chapters/online-safety/").status_code == 200
 

@@ -48,16 +48,17 @@ def test_a_report_is_stored_with_chapter_version_and_partnership(client, reporte
         version="1",
         what_is_wrong="The LADO number is out of date.",
         email="reader@example.org",
+        about="local",
     )
     assert response.status_code == 302
-    assert response["Location"] == "/p/northmoor/chapters/online-safety/feedback/sent/"
+    assert response["Location"] == "/p/northmoor/chapters/online-safety/feedback/sent/?sent=local"
     feedback = Feedback.objects.get()
     assert (feedback.chapter.slug, feedback.version.number) == ("online-safety", 1)
     assert feedback.partnership.slug == "northmoor"
     assert feedback.what_is_wrong == "The LADO number is out of date."
     assert feedback.email == "reader@example.org"
     thanks = client.get(response["Location"]).content.decode()
-    assert "Thank you" in thanks and "Northmoor business unit will look at it" in thanks
+    assert "Thank you" in thanks and "It went to the Northmoor business unit" in thanks
 
 
 def test_a_report_without_a_partnership_or_email_is_stored_too(client, reported_manual):
@@ -131,6 +132,7 @@ def test_the_business_unit_gets_one_email_from_the_background_job(
             "/p/northmoor" + FORM,
             what_is_wrong="The LADO number is out of date.",
             email="reader@example.org",
+            about="local",
         )
     assert mail.outbox == []  # the request did not wait for the mail server
     jobs()
@@ -158,7 +160,7 @@ def test_without_a_business_unit_the_regional_address_gets_it(
 ):
     settings.FEEDBACK_REGIONAL_EMAIL = "region@example.org"
     with django_capture_on_commit_callbacks(execute=True):
-        post(client, prefix + FORM, what_is_wrong="Typo.")
+        post(client, prefix + FORM, what_is_wrong="Typo.", about="local")
     jobs()
     assert [m.to for m in mail.outbox] == [["region@example.org"]]
     assert mail.outbox[0].reply_to == []
@@ -179,3 +181,43 @@ def test_a_failed_send_is_tried_again_later(
     feedback.refresh_from_db()
     assert feedback.emailed_at is None  # free to be claimed by the retry
     assert tasks.send_problem_report.call(feedback_id=feedback.pk).startswith("sent to")
+
+
+def test_a_problem_in_the_regional_text_goes_to_the_regional_team_from_a_partnership_page(
+    client, reported_manual, jobs, django_capture_on_commit_callbacks, settings
+):
+    settings.FEEDBACK_REGIONAL_EMAIL = "region@example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(
+            client, "/p/northmoor" + FORM, what_is_wrong="Grooming: wrong law.", about="regional"
+        )
+    jobs()
+    assert [m.to for m in mail.outbox] == [["region@example.org"]]
+    assert "About: the regional procedure" in mail.outbox[0].body
+    thanks = client.get(response["Location"]).content.decode()
+    assert "It went to the regional procedures team" in thanks
+    assert Feedback.objects.get().about == Feedback.About.REGIONAL
+
+
+def test_a_problem_in_local_information_goes_to_the_partnership_and_says_so(
+    client, reported_manual, jobs, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(
+            client, "/p/northmoor" + FORM, what_is_wrong="The hub moved.", about="local"
+        )
+    jobs()
+    assert [m.to for m in mail.outbox] == [["procedures@northmoor.example"]]
+    assert "About: Northmoor's local information or contacts" in mail.outbox[0].body
+    thanks = client.get(response["Location"]).content.decode()
+    assert "It went to the Northmoor business unit" in thanks
+
+
+def test_under_a_partnership_the_form_asks_which_part_is_wrong(client, reported_manual):
+    response = post(client, "/p/northmoor" + FORM, what_is_wrong="Something is wrong.")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Select which part of the page is wrong" in html
+    assert Feedback.objects.count() == 0
+    # With no partnership chosen there is only the regional text to be wrong.
+    assert "Which part of the page is wrong?" not in client.get(FORM).content.decode()

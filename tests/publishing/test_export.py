@@ -89,7 +89,7 @@ def test_export_leaves_other_files_and_reports_strays(sample_manual, tmp_path, c
     stray.write_text("---\n---\n")
     call_command("export_content", str(tmp_path))
     captured = capsys.readouterr()
-    assert "Exported 22 version(s)" in captured.out
+    assert "Exported 24 version(s)" in captured.out
     assert "chapters/gone/v1.md" in captured.err and "--prune" in captured.err
     assert (tmp_path / "README.md").read_text() == "Ours.\n" and stray.exists()
     call_command("export_content", str(tmp_path), "--prune", verbosity=0)
