@@ -179,8 +179,9 @@ def print_margins(request, chapter, number):
         "procedures/print_margins.css", {key: css_string(value) for key, value in facts.items()}
     )
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
-    # The printed-on time is the moment of the request (print-margins.js renews it on printing).
-    response["Cache-Control"] = "no-store"
+    # The printed-on time is the moment of the request (print-margins.js renews it on printing),
+    # so a browser asks again each time; the saved copy keeps one for printing offline.
+    response["Cache-Control"] = "no-cache"
     return response
 
 

@@ -19,8 +19,8 @@ WORKER = (Path(__file__).parent / "worker.js").read_bytes()
 WORKER_ETAG = f'"{hashlib.sha256(WORKER).hexdigest()[:16]}"'
 NAME = "Safeguarding Children Procedures"
 THEME = "#0b0c0c"
-# Everything the saved pages load. Not the chapters' print stylesheets: they carry the time
-# of the request and are never stored (a saved chapter prints without its running footer).
+# Everything the saved pages load (and, listed with each chapter, its print stylesheet: the
+# running header and footer of a saved chapter printed offline).
 ASSETS = (
     "build/portal.css",
     "build/govuk-frontend.min.js",
@@ -101,6 +101,9 @@ def copy(request):
     chapters = [
         {
             "url": reverse("procedures:chapter", args=[version.chapter.slug]),
+            "print": reverse(
+                "procedures:print_margins", args=[version.chapter.slug, version.number]
+            ),
             "slug": version.chapter.slug,
             "number": version.chapter_number,
             "title": version.title,

@@ -9,17 +9,28 @@
 // - Each save goes into a new cache, written in full before the old one is deleted, so a page
 //   never meets a half-saved copy. The list's ETag changes with any change to the manual (the
 //   page-cache stamp), the partnership or the day; an unchanged list means an unchanged copy.
+// - The latest choice wins. Choosing a partnership (or none) installs this worker from that
+//   partnership's address, and the install records the choice with its time. A worker of an
+//   older choice may still be saving (a check its pages started): it gives up as soon as it
+//   sees the choice is no longer its own, and a copy's name begins with its choice's time, so
+//   the newest choice's copy is the one read even while an older one is being removed.
 'use strict';
 
 var COPY = 'offline-copy-';
 var SAVED = '/offline/saved-copy';
+var CHOICE = 'offline-choice';
+var CHOSEN = '/offline/chosen';
+// A copy still being written this long after it was started was left by a stopped worker.
+var ABANDONED = 10 * 60 * 1000;
 var TIMEOUT = 4000;
 var LIST = new URL('offline/copy.json', self.location).href;
 var NEVER = /^\/(?:p\/[a-z0-9-]+\/)?(?:admin|markdownx|updates|healthz|accounts)\//;
 
 self.addEventListener('install', function (event) {
   // A copy that cannot be saved now (offline, say) is saved on the next visit online.
-  event.waitUntil(check().catch(function () {}).then(function () { return self.skipWaiting(); }));
+  event.waitUntil(choose().then(check).catch(function () {}).then(function () {
+    return self.skipWaiting();
+  }));
 });
 
 self.addEventListener('activate', function (event) {
@@ -83,10 +94,46 @@ async function networkFirst(request, isPage) {
   }
 }
 
+// This worker's list is the reader's choice from now on.
+async function choose() {
+  var choice = { list: LIST, at: Date.now() };
+  await (await caches.open(CHOICE)).put(CHOSEN, json(choice));
+  return choice;
+}
+
+// The latest choice, if it is this worker's; null when a later choice belongs to another.
+async function ownChoice() {
+  var found = await (await caches.open(CHOICE)).match(CHOSEN);
+  var choice = found ? await found.json() : null;
+  if (choice && choice.list === LIST) {
+    return choice;
+  }
+  // No choice recorded, or the worker that recorded one never took over (its install
+  // failed): the registration's one active worker is the choice.
+  var registration = self.registration;
+  var alone = !registration.installing && !registration.waiting && registration.active &&
+    registration.active.scriptURL === self.location.href;
+  return alone ? choose() : null;
+}
+
+// "offline-copy-v2-<time of the choice>-<time of the save>": sorted, the latest choice's
+// latest save comes first (and before the copies named by an earlier worker, by time alone).
+function copyName(choice) {
+  return COPY + 'v2-' + String(choice.at).padStart(15, '0') + '-' +
+    String(Date.now()).padStart(15, '0');
+}
+
+function startedAt(name) {
+  return Number(name.slice(COPY.length).split('-').pop()) || 0;
+}
+
+function copyNames(names) {
+  return names.filter(function (name) { return name.indexOf(COPY) === 0; }).sort().reverse();
+}
+
 // The newest complete copy: { cache, list } or null.
 async function savedCopy() {
-  var names = (await caches.keys()).filter(function (name) { return name.indexOf(COPY) === 0; });
-  names.sort().reverse();
+  var names = copyNames(await caches.keys());
   for (var i = 0; i < names.length; i++) {
     var cache = await caches.open(names[i]);
     var saved = await cache.match(SAVED);
@@ -187,6 +234,10 @@ function changes(before, after) {
 }
 
 async function save() {
+  var choice = await ownChoice();
+  if (!choice) {
+    return;
+  }
   var response = await get(LIST);
   if (!storable(response)) {
     throw new Error('The list of what to save could not be fetched.');
@@ -201,16 +252,21 @@ async function save() {
     await tell({ type: 'changes', changed: changed });
   }
   if (before && before.edition === list.edition) {
+    if (!(await ownChoice())) {
+      return;
+    }
     before.checkedAt = new Date().toISOString();
     await copy.cache.put(SAVED, json(before));
     await tell({ type: 'checked' });
     return;
   }
-  var name = COPY + Date.now();
+  var name = copyName(choice);
   var cache = await caches.open(name);
   try {
     var addresses = list.pages.map(function (page) { return page.url; })
       .concat(list.chapters.map(function (chapter) { return chapter.url; }))
+      // Each chapter's running header and footer, for printing from the copy.
+      .concat(list.chapters.map(function (chapter) { return chapter.print; }).filter(Boolean))
       .concat(list.assets);
     // Two at a time: a gentle load on the server, however many readers start at once.
     var queue = addresses.slice();
@@ -224,17 +280,34 @@ async function save() {
       }
     };
     await Promise.all([fetcher(), fetcher()]);
+    if (!(await ownChoice())) {
+      // Chosen otherwise while this copy was being saved: the later choice's copy wins.
+      throw new Error('A later choice replaced this one.');
+    }
     list.savedAt = list.checkedAt = new Date().toISOString();
     await cache.put(SAVED, json(list));
   } catch (error) {
     await caches.delete(name);
     throw error;
   }
-  var names = await caches.keys();
-  await Promise.all(names.filter(function (each) {
-    return each.indexOf(COPY) === 0 && each !== name;
-  }).map(function (each) { return caches.delete(each); }));
+  await removeOlder(name);
   await tell({ type: 'checked' });
+}
+
+// Removes the complete copies that come after this one (older choices, older saves) and
+// copies abandoned half-written. A copy still being written is left to finish or give up.
+async function removeOlder(name) {
+  var names = copyNames(await caches.keys());
+  var now = Date.now();
+  await Promise.all(names.map(async function (each) {
+    if (each === name) {
+      return;
+    }
+    var complete = await (await caches.open(each)).match(SAVED);
+    if (complete ? each < name : now - startedAt(each) > ABANDONED) {
+      await caches.delete(each);
+    }
+  }));
 }
 
 function json(value) {

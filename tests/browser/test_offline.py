@@ -2,7 +2,9 @@
 chapter, saying it is a saved copy, when it was saved and its version. Back online, a chapter
 published meanwhile is flagged and shown in its new version. Nothing behind sign-in is saved."""
 
+import contextlib
 import datetime
+import os
 import re
 import time
 
@@ -10,6 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from procedures import selectors
 from procedures.models import Chapter, Draft
@@ -222,4 +225,116 @@ def test_offline_a_version_replaced_since_by_a_scheduled_one_is_not_relied_on(
         f"A newer version took effect on {takes_effect.day} {takes_effect:%B %Y} and is not in "
         "the saved copy: do not rely on this one."
     )
+    context.close()
+
+
+COPIES = """async () => {
+  const copies = [];
+  for (const name of (await caches.keys()).filter((name) => name.startsWith('offline-copy-'))) {
+    const saved = await (await caches.open(name)).match('/offline/saved-copy');
+    const list = saved ? await saved.json() : null;
+    copies.push({ name, complete: !!list, partnership: list && list.partnership });
+  }
+  return copies;
+}"""
+# The manual changed since the copy was saved (as if it had been saved yesterday): the next
+# page read saves it again in full.
+SAVED_BEFORE_A_CHANGE = """async () => {
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    const saved = await cache.match('/offline/saved-copy');
+    if (saved) {
+      const list = await saved.json();
+      list.edition = 'before a change';
+      await cache.put('/offline/saved-copy', new Response(JSON.stringify(list)));
+    }
+  }
+}"""
+TRIALS = int(os.environ.get("OFFLINE_CHOICE_TRIALS", "2"))
+
+
+def settled_copy(page, under_way, timeout=30):
+    """The saved copy once no save is under way: every request a worker made has ended and
+    every copy in the browser is complete."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not under_way:
+            copies = page.evaluate(COPIES)
+            if copies and all(copy["complete"] for copy in copies):
+                return page.evaluate(SAVED_COPY)
+        page.wait_for_timeout(100)
+    return page.evaluate(SAVED_COPY)
+
+
+def choose_northmoor_in_a_fresh_browser(browser, site):
+    """The partnership of the copy saved when Northmoor is chosen while the regional copy's
+    worker is starting to save that copy again."""
+    context = browser.new_context()
+    page = context.new_page()
+    under_way = set()
+
+    def started(request):
+        if request.service_worker:
+            under_way.add(request)
+
+    def ended(request):
+        under_way.discard(request)
+
+    context.on("request", started)
+    context.on("requestfinished", ended)
+    context.on("requestfailed", ended)
+    page.goto(site + "/offline/")
+    wait_for_saved_copy(page)
+    page.evaluate(SAVED_BEFORE_A_CHANGE)
+    page.goto(site + "/p/northmoor/offline/")
+    # Northmoor's copy is saved; then whatever else was under way ends.
+    with contextlib.suppress(AssertionError):
+        wait_for_saved_copy(page, partnership="northmoor")
+    saved = settled_copy(page, under_way)
+    chosen = ((saved or {}).get("partnership") or {}).get("slug")
+    if chosen == "northmoor":
+        # What a practitioner sees with no signal.
+        context.set_offline(True)
+        page.goto(site + "/")
+        expect(page.locator(".app-offline-notice")).to_contain_text(
+            "Local information is for Northmoor"
+        )
+    context.close()
+    return chosen
+
+
+def test_the_latest_choice_wins_over_an_older_save_under_way(site, browser):
+    """From fresh browsers, every time (OFFLINE_CHOICE_TRIALS of them)."""
+    outcomes = [choose_northmoor_in_a_fresh_browser(browser, site) for _ in range(TRIALS)]
+    assert outcomes == ["northmoor"] * TRIALS, f"copies saved, by partnership: {outcomes}"
+
+
+def test_a_chapter_printed_from_the_saved_copy_says_on_every_page_what_it_is_and_where_to_check(
+    site, browser, tmp_path, axe_check
+):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site + "/p/northmoor/chapters/online-safety/")
+    saved = wait_for_saved_copy(page, partnership="northmoor")
+    chapter = next(c for c in saved["chapters"] if c["slug"] == "online-safety")
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator(".app-offline-notice")).to_contain_text("You are reading a saved copy")
+    axe_check(page, "chapter read from the saved copy, with its print stylesheet")
+    # page.pdf() does not fire beforeprint; a reader's browser does (print-margins.js).
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    pdf_path = tmp_path / "printed-offline.pdf"
+    page.pdf(path=str(pdf_path), format="A4")
+    pages = [re.sub(r"\s+", " ", p.extract_text()) for p in PdfReader(pdf_path).pages]
+    assert len(pages) >= 3, "the test needs a chapter that prints on several pages"
+    version = f"Version {chapter['version']}, effective"
+    check = f"{site}/p/northmoor/v/online-safety/{chapter['version']}/"
+    for number, text in enumerate(pages, start=1):
+        assert f"{chapter['number']} Online safety" in text, f"page {number}"
+        assert version in text, f"page {number}"
+        assert re.search(r"Printed on \w+day \d{1,2} \w+ \d{4}, \d{1,2}:\d\d[ap]m", text), (
+            f"page {number}: {text[-300:]}"
+        )
+        assert check in re.sub(r"\s", "", text), f"page {number}"
+        assert f"Page {number} of {len(pages)}" in text, f"page {number}"
     context.close()

@@ -20,6 +20,7 @@ def test_saved_copy_lists_contents_current_chapters_contacts_glossary_and_static
     }
     bullying = next(c for c in listed["chapters"] if c["slug"] == "bullying")
     assert bullying["url"] == "/chapters/bullying/"
+    assert bullying["print"] == f"/chapters/bullying/versions/{bullying['version']}/print.css"
     assert "/static/js/offline.js" in listed["assets"]
     assert listed["partnership"] is None
 
