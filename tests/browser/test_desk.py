@@ -120,10 +120,12 @@ def test_an_editor_amends_and_a_publisher_publishes_in_five_clicks_after_signing
     body = editor.locator("#id_body")
     preview = editor.locator(".markdownx-preview")
     expect(preview).to_contain_text("Types of online abuse")
-    # The current text's dead ends are problems; the editor puts them right first.
+    # A dead end typed is a problem at once; put right, the list says so.
     problems = editor.locator("[data-app-desk-problems]")
+    text = without_dead_ends(body.input_value())
+    body.fill(text + "\n\nFor advice on this, email\n")
     expect(problems).to_contain_text("A dead end")
-    body.fill(without_dead_ends(body.input_value()))
+    body.fill(text)
     expect(problems).to_contain_text("No problems in the text")
     text_box, preview_box = box(body), box(preview)
     assert preview_box["x"] >= text_box["x"] + text_box["width"]
