@@ -123,7 +123,7 @@ def test_an_editor_amends_and_a_publisher_publishes_in_five_clicks_after_signing
     # A dead end typed is a problem at once; put right, the list says so.
     problems = editor.locator("[data-app-desk-problems]")
     text = without_dead_ends(body.input_value())
-    body.fill(text + "\n\nFor advice on this, email\n")
+    body.fill(text + "\n\nIf you are worried, speak to your safeguarding lead or email\n")
     expect(problems).to_contain_text("A dead end")
     body.fill(text)
     expect(problems).to_contain_text("No problems in the text")

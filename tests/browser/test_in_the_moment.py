@@ -119,8 +119,9 @@ def test_numbers_one_tap_from_everywhere(live_server, browser, axe_check, coming
     fold = page.locator(".app-partnership-choice__fold")
     expect(fold.locator("summary")).to_contain_text(f"Partnership: {NORTHMOOR}")
     expect(page.locator("#partnership-choice")).to_be_hidden()
+    # The two coming chapter versions and Northmoor's coming local information.
     coming = page.locator(".app-coming-change details")
-    expect(coming).to_have_count(2)
+    expect(coming).to_have_count(3)
     expect(coming.nth(0).locator("summary")).to_have_text(
         re.compile(r"Version 6 takes effect on \d{1,2} \w+ \d{4}\.")
     )
