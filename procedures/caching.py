@@ -156,19 +156,23 @@ def forget_local_copies():
     _pages.clear()
 
 
-@receiver(post_save, sender=Part, dispatch_uid="cache-part-saved")
-@receiver(post_save, sender=Release, dispatch_uid="cache-release-saved")
-@receiver(post_save, sender=Chapter, dispatch_uid="cache-chapter-saved")
-@receiver(post_save, sender=ChapterSlug, dispatch_uid="cache-slug-saved")
-@receiver(post_delete, sender=Part, dispatch_uid="cache-part-deleted")
-@receiver(post_delete, sender=Release, dispatch_uid="cache-release-deleted")
-@receiver(post_delete, sender=ChapterSlug, dispatch_uid="cache-slug-deleted")
-@receiver(post_save, sender=Review, dispatch_uid="cache-review-saved")
-def _manual_row_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
-    # Admin edits of titles, parts, releases and addresses, and recorded reviews (they set the
-    # next review date a chapter shows), whichever code path saves them. The feature apps
-    # connect their own rows the same way (partnerships.signals, glossary.signals).
+def _row_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     bump_on_commit(using)
+
+
+def stale_when_changed(*models):
+    """Replace the stamp when a row of these models is saved or deleted and that commits,
+    whichever code path did it. The core connects its own rows below; the feature apps connect
+    theirs the same way (partnerships.signals, glossary.signals)."""
+    for model in models:
+        for signal, done in ((post_save, "saved"), (post_delete, "deleted")):
+            uid = f"cache-{model._meta.label_lower}-{done}"
+            signal.connect(_row_changed, sender=model, dispatch_uid=uid)
+
+
+# Admin edits of titles, parts, releases and addresses, and recorded reviews (they set the
+# next review date a chapter shows).
+stale_when_changed(Part, Release, Chapter, ChapterSlug, Review)
 
 
 # --- the page cache ---------------------------------------------------------------------------
