@@ -17,7 +17,7 @@ AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]*>|<[^<>\s@]+@[^<>\s@]+>")
 URL_IN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 SAFE_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)\s*:")
-IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
+AFTER_IMAGE_TEXT = re.compile(r"\]\s*[(\[]")
 
 # C0 and C1 control characters other than tab and line ends, lone surrogates and
 # non-characters: invisible, refused by PostgreSQL (NUL), or used by markdown internally.
@@ -108,6 +108,21 @@ def nesting_problems(source: str, first_line: int):
     ]
 
 
+def has_image(line):
+    """Whether the line has an image (`![text](...)` or `![text][ref]`). Read once from left
+    to right: a pattern that looked for the closing bracket again from every `![` took time
+    growing with the square of a line of many `![` and no `]`."""
+    start = line.find("![")
+    while start != -1:
+        close = line.find("]", start + 2)
+        if close == -1:
+            return False
+        if AFTER_IMAGE_TEXT.match(line, close):
+            return True
+        start = line.find("![", close + 1)
+    return False
+
+
 def markup_problems(source, first_line):
     """Raw HTML, unsafe link addresses and level-1 headings."""
     for number, line in lines_outside_code(source, first_line):
@@ -134,7 +149,7 @@ def markup_problems(source, first_line):
                     "body",
                     number,
                 )
-        if IMAGE.search(line):
+        if has_image(line):
             yield Problem(
                 "image_not_shown",
                 "images are not shown: the portal's pages carry text only, so the image "

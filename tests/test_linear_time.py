@@ -160,6 +160,7 @@ def test_rendering_any_repeated_text_takes_linear_time(prefix, unit, suffix):
 
 @HOSTILE
 @given(edge, unit, edge)
+@example("", ") +44 ![", "")  # each `![` looked for its `]` to the end of the line
 def test_the_source_checks_take_linear_time(prefix, unit, suffix):
     assert_linear(source_checks, prefix, unit, suffix)
 
