@@ -8,6 +8,7 @@ the CSRF token, and forms read from the page.
 """
 
 import collections
+import datetime
 import html.parser
 import http.cookiejar
 import os
@@ -357,6 +358,9 @@ def start_draft(staff, chapter_id, *, summary="Amended by the concurrency check.
     if page.status != 200:
         return None, page
     fields = with_field(form_fields(page.body, "draft_form"), "summary", summary)
+    # Publishing refuses a version with no next review date (or a reason for none).
+    next_review = datetime.date.today() + datetime.timedelta(days=365)
+    fields = with_field(fields, "review_date", next_review.isoformat())
     answer = staff.post(
         f"/admin/procedures/draft/add/?chapter={chapter_id}", fields + [("_continue", "1")]
     )
