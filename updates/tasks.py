@@ -64,29 +64,15 @@ def send_local_information_emails(partnership_id: int, version_ids: list, attemp
     if notice is None:
         return "partnership or local information deleted"
     result = notify_local_information(notice)
-    logger.info(
-        "event=local_information_emails notice_id=%s attempt=%s sent=%s failed=%s skipped=%s "
-        "interrupted=%s",
-        notice.pk,
+    return _finish_notice_run(
+        send_local_information_emails,
+        "local_information_emails",
+        notice,
+        result,
         attempt,
-        result.sent,
-        result.failed,
-        result.skipped,
-        result.interrupted,
+        partnership_id=partnership_id,
+        version_ids=version_ids,
     )
-    if result.failed or result.interrupted:
-        jobs.retry_later(
-            send_local_information_emails,
-            attempt=attempt,
-            reason=str(result),
-            partnership_id=partnership_id,
-            version_ids=version_ids,
-        )
-    elif (lease_end := next_lease_end({"notice": notice})) is not None:
-        send_local_information_emails.using(run_after=_just_after(lease_end)).enqueue(
-            partnership_id=partnership_id, version_ids=version_ids, attempt=attempt
-        )
-    return str(result)
 
 
 @task(priority=jobs.EMAIL_PRIORITY)
@@ -95,27 +81,14 @@ def send_contacts_emails(contacts_version_id: int, attempt: int = 1) -> str:
     if notice is None:
         return "contacts version deleted"
     result = notify_contacts(notice)
-    logger.info(
-        "event=contacts_emails notice_id=%s attempt=%s sent=%s failed=%s skipped=%s interrupted=%s",
-        notice.pk,
+    return _finish_notice_run(
+        send_contacts_emails,
+        "contacts_emails",
+        notice,
+        result,
         attempt,
-        result.sent,
-        result.failed,
-        result.skipped,
-        result.interrupted,
+        contacts_version_id=contacts_version_id,
     )
-    if result.failed or result.interrupted:
-        jobs.retry_later(
-            send_contacts_emails,
-            attempt=attempt,
-            reason=str(result),
-            contacts_version_id=contacts_version_id,
-        )
-    elif (lease_end := next_lease_end({"notice": notice})) is not None:
-        send_contacts_emails.using(run_after=_just_after(lease_end)).enqueue(
-            contacts_version_id=contacts_version_id, attempt=attempt
-        )
-    return str(result)
 
 
 def resume_unfinished_deliveries() -> int:
@@ -207,3 +180,23 @@ def email_after_commit(claim: tuple[int, str] | None) -> None:
     transaction.on_commit(
         lambda: send_subscription_email.enqueue(subscriber_id=subscriber_id, claimed_at=claimed_at)
     )
+
+
+def _finish_notice_run(task, event, notice, result, attempt, **arguments):
+    """Log a notice's run; retry what failed or was interrupted, and look again just after
+    another worker's lease on its deliveries ends."""
+    logger.info(
+        "event=%s notice_id=%s attempt=%s sent=%s failed=%s skipped=%s interrupted=%s",
+        event,
+        notice.pk,
+        attempt,
+        result.sent,
+        result.failed,
+        result.skipped,
+        result.interrupted,
+    )
+    if result.failed or result.interrupted:
+        jobs.retry_later(task, attempt=attempt, reason=str(result), **arguments)
+    elif (lease_end := next_lease_end({"notice": notice})) is not None:
+        task.using(run_after=_just_after(lease_end)).enqueue(attempt=attempt, **arguments)
+    return str(result)
